@@ -1,0 +1,184 @@
+"""Load every record of the register and apply the rules that span records, licenses and files."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config import SiteConfig
+from generator.errors import Problem, RecordErrors
+from generator.licenses import LicenseLibrary, LicenseTemplate, load_library
+from generator.loader import SourceDoc, load
+from generator.model import Dataset, LicenseRef
+from generator.validate import parse
+
+RECORD_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A validated record and where it came from."""
+
+    doc: SourceDoc
+    dataset: Dataset
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All records of the register, validated together."""
+
+    config: SiteConfig
+    entries: list[Entry]
+    licenses: LicenseLibrary
+
+    @property
+    def public(self) -> list[Entry]:
+        """Records shown in lists, search and feeds: not hidden previews."""
+        return [entry for entry in self.entries if not entry.dataset.hidden]
+
+    def find(self, doi: str) -> Entry | None:
+        return next((entry for entry in self.entries if entry.dataset.doi == doi.lower()), None)
+
+
+def expected_file_stem(doi: str) -> str:
+    """The one naming rule: the DOI suffix, lower-case, with '/' written as '-' (10.23698/aida/ctpa -> aida-ctpa)."""
+    return doi.split("/", 1)[1].lower().replace("/", "-")
+
+
+def discover(directory: Path) -> list[Path]:
+    """Record files directly in the datasets folder."""
+    if not directory.is_dir():
+        return []
+    return sorted(path for path in directory.iterdir() if path.suffix in RECORD_SUFFIXES and path.is_file())
+
+
+def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, list[Problem]]:
+    """Validate the whole register; with `only`, report just the problems of those files."""
+    paths = discover(config.datasets_dir)
+    extra = [path for path in only or [] if path.resolve() not in {p.resolve() for p in paths}]
+    docs = [load(path) for path in [*paths, *extra]]
+    datasets = [parse(doc, config.doi_prefix) for doc in docs]
+    library = load_library(config.licenses_dir)
+    entries = [Entry(doc, dataset) for doc, dataset in zip(docs, datasets) if dataset is not None]
+    catalog = Catalog(config, entries, library)
+    _cross_record_rules(catalog)
+    problems = [problem for doc in docs for problem in doc.problems]
+    if only is not None:
+        wanted = {doc.display for doc in docs if doc.path.resolve() in {p.resolve() for p in only}}
+        problems = [problem for problem in problems if problem.path in wanted]
+    problems += library.problems
+    # A record with a problem is left out of the catalog, so nothing is ever built from it.
+    valid = [entry for entry in entries if not entry.doc.problems]
+    return Catalog(config, valid, library), problems
+
+
+def load_catalog(config: SiteConfig) -> Catalog:
+    """The validated register, or RecordErrors listing every problem."""
+    catalog, problems = check(config)
+    if problems:
+        raise RecordErrors(problems)
+    return catalog
+
+
+def _cross_record_rules(catalog: Catalog) -> None:
+    config = catalog.config
+    by_doi: dict[str, Entry] = {}
+    for entry in catalog.entries:
+        doc, dataset = entry.doc, entry.dataset
+        prefix, _ = dataset.doi.split("/", 1)
+        if config.doi_prefix and prefix != config.doi_prefix:
+            doc.problems.append(
+                doc.problem(("doi",), f"the DOI prefix {prefix} is not this register's prefix {config.doi_prefix}")
+            )
+        stem = expected_file_stem(dataset.doi)
+        if doc.path.stem != stem:
+            doc.problems.append(
+                doc.problem(("doi",), f"the file of DOI {dataset.doi} must be named {stem}{doc.path.suffix}, "
+                            f"not {doc.path.name}")
+            )
+        first = by_doi.setdefault(dataset.doi, entry)
+        if first is not entry:
+            line = first.doc.mark(("doi",))[0]
+            doc.problems.append(
+                doc.problem(("doi",), f"DOI {dataset.doi} is already used by {first.doc.display}:{line}")
+            )
+    for entry in catalog.entries:
+        _references(entry, by_doi)
+        _licenses(entry, catalog.licenses)
+        _images(entry)
+
+
+def _references(entry: Entry, by_doi: dict[str, Entry]) -> None:
+    doc, dataset = entry.doc, entry.dataset
+    for i, work in enumerate(dataset.related):
+        if work.relation in ("is-new-version-of", "is-previous-version-of") and work.doi and work.doi not in by_doi:
+            doc.problems.append(doc.problem(("related", i, "doi"), f"no record in this register has the DOI {work.doi}"))
+        if work.doi == dataset.doi:
+            doc.problems.append(doc.problem(("related", i, "doi"), "a dataset cannot be related to itself"))
+    if dataset.withdrawal and dataset.withdrawal.successor and dataset.withdrawal.successor not in by_doi:
+        doc.problems.append(
+            doc.problem(("withdrawal", "successor"),
+                        f"no record in this register has the DOI {dataset.withdrawal.successor}")
+        )
+
+
+def _licenses(entry: Entry, library: LicenseLibrary) -> None:
+    doc = entry.doc
+    for i, license in enumerate(entry.dataset.licenses):
+        if license.id is None:
+            continue
+        template = library.templates.get(license.id)
+        if template is None:
+            known = ", ".join(sorted(library.templates)) or "none"
+            close = difflib.get_close_matches(license.id, list(library.templates), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            doc.problems.append(doc.problem(("licenses", i, "id"), f"no license {license.id!r} in licenses/; {hint}known: {known}"))
+            continue
+        if license.version and license.version not in template.versions:
+            versions = ", ".join(sorted(template.versions))
+            doc.problems.append(
+                doc.problem(("licenses", i, "version"), f"{template.id} has no version {license.version}; versions: {versions}")
+            )
+        _parameters(doc, i, license, template)
+
+
+def _parameters(doc: SourceDoc, i: int, license: LicenseRef, template: LicenseTemplate) -> None:
+    given = license.parameters
+    for name, parameter in template.parameters.items():
+        value = given.get(name)
+        if value is None:
+            if parameter.required:
+                doc.problems.append(doc.problem(("licenses", i), f"{template.id} needs the parameter {name!r}: {parameter.description}"))
+            continue
+        ok = (
+            isinstance(value, list) and value and all(isinstance(item, str) and item for item in value)
+            if parameter.is_list
+            else isinstance(value, str) and value
+        )
+        if not ok:
+            expected = "a list of names" if parameter.is_list else "text"
+            doc.problems.append(doc.problem(("licenses", i, name), f"expected {expected}"))
+    for name in given:
+        if name not in template.parameters:
+            accepted = ", ".join(["id", "version", *template.parameters])
+            doc.problems.append(
+                doc.problem(("licenses", i, name), f"{template.id} takes no parameter {name!r}; accepted keys: {accepted}",
+                            at_key=True)
+            )
+
+
+def _images(entry: Entry) -> None:
+    doc = entry.doc
+    base = doc.path.parent.resolve()
+    names: set[str] = set()
+    for i, image in enumerate(entry.dataset.images):
+        name = Path(image.file).name
+        if name in names:
+            doc.problems.append(doc.problem(("images", i, "file"), f"another image of this record is also named {name}"))
+        names.add(name)
+        path = (base / image.file).resolve()
+        if not path.is_relative_to(base):
+            doc.problems.append(doc.problem(("images", i, "file"), "images must be inside the datasets folder"))
+        elif not path.is_file():
+            doc.problems.append(doc.problem(("images", i, "file"), f"no such image file: {image.file}"))

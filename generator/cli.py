@@ -1,0 +1,59 @@
+"""The `register` command: parses arguments, calls the core, prints results. Nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator import catalog as catalog_module
+from generator import config as config_module
+from generator import licenses as licenses_module
+from generator.errors import RecordErrors
+
+_config_option = click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True,
+    help="The register's mkdocs.yml.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dataset-register")
+def cli() -> None:
+    """Dataset Register: check dataset records, build their pages, register their DOIs."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@_config_option
+def check(paths: tuple[Path, ...], config_file: Path) -> None:
+    """Check every record (or only PATHS) and print every problem as path:line:col: key: message."""
+    config = config_module.load(config_file)
+    files = [file for path in paths for file in (catalog_module.discover(path) if path.is_dir() else [path])]
+    catalog, problems = catalog_module.check(config, files if paths else None)
+    if problems:
+        raise RecordErrors(problems)
+    count = len(files) if paths else len(catalog.entries)
+    click.echo(f"{count} record{'s' if count != 1 else ''} checked: no problems.")
+
+
+@cli.group()
+def licenses() -> None:
+    """Manage the license templates in licenses/."""
+
+
+@licenses.command()
+@_config_option
+def publish(config_file: Path) -> None:
+    """Record the wording of new license versions, so later edits to them are caught."""
+    config = config_module.load(config_file)
+    added = licenses_module.publish(config.licenses_dir)
+    for name in added:
+        click.echo(f"published {name}")
+    if not added:
+        click.echo("every license version is already published")
+
+
+def main() -> None:
+    """Entry point of the `register` console script."""
+    cli(prog_name="register")

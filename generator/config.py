@@ -1,0 +1,74 @@
+"""Site settings of the register, read from the `dataset-register` plugin entry of mkdocs.yml."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import RegisterError
+
+PLUGIN_NAME = "dataset-register"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What every renderer and check needs to know about the register as a whole."""
+
+    root: Path
+    site_name: str
+    site_url: str
+    publisher: str
+    doi_prefix: str | None
+    datasets_dir: Path
+    licenses_dir: Path
+
+    @classmethod
+    def from_options(cls, root: Path, site_name: str, site_url: str | None, options: dict[str, Any]) -> SiteConfig:
+        """Build from mkdocs.yml's values; `options` are the plugin's own."""
+        prefix = options.get("doi_prefix")
+        if prefix is not None and not re.fullmatch(r"10\.\d{4,5}", str(prefix)):
+            raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.doi_prefix: expected a DOI prefix such as 10.23698, found {prefix!r}")
+        return cls(
+            root=root,
+            site_name=site_name,
+            site_url=(site_url or "http://localhost:8000/").rstrip("/") + "/",
+            publisher=str(options.get("publisher") or site_name),
+            doi_prefix=str(prefix) if prefix is not None else None,
+            datasets_dir=root / str(options.get("datasets_dir", "datasets")),
+            licenses_dir=root / str(options.get("licenses_dir", "licenses")),
+        )
+
+
+class _MkDocsYamlLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's own tags: `!ENV NAME` / `!ENV [NAME, default]`; other tags become None."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    names = [node.value] if isinstance(node, yaml.ScalarNode) else [n.value for n in node.value]
+    *variables, default = names if len(names) > 1 else [*names, None]
+    return next((os.environ[name] for name in variables if name in os.environ), default)
+
+
+_MkDocsYamlLoader.add_constructor("!ENV", _env)
+_MkDocsYamlLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def load(config_file: Path = Path("mkdocs.yml")) -> SiteConfig:
+    """Read the register's settings without importing MkDocs."""
+    if not config_file.is_file():
+        raise RegisterError(f"{config_file}: no such file; run the command in the register's folder or give --config")
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_MkDocsYamlLoader) or {}
+    except yaml.YAMLError as error:
+        raise RegisterError(f"{config_file}: invalid YAML: {error}") from None
+    options: dict[str, Any] = {}
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and PLUGIN_NAME in plugin:
+            options = plugin[PLUGIN_NAME] or {}
+    root = config_file.resolve().parent
+    return SiteConfig.from_options(root, str(data.get("site_name", "Dataset register")), data.get("site_url"), options)

@@ -1,0 +1,84 @@
+"""Problems found in records, and the exceptions that carry them to the command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+KeyPath = tuple[str | int, ...]
+
+
+def format_key_path(path: KeyPath) -> str:
+    """`("authors", 0, "orcid")` -> `authors[0].orcid`; the empty path names the record itself."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "(record)"
+
+
+def describe(value: Any) -> str:
+    """Echo a found value briefly, the way messages quote it."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dict):
+        return "a mapping of keys"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return repr(text)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one record, at the line and column where it is."""
+
+    path: str
+    line: int
+    column: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.key}: {self.message}"
+
+
+class RegisterError(click.ClickException):
+    """A mistake the user can fix: printed as one message, exit status 1, no traceback."""
+
+    exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+class RecordErrors(RegisterError):
+    """Every problem found in the records, reported together."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=_natural_order)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__("\n".join(map(str, self.problems)) + f"\n{count} {noun} found.")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def _natural_order(problem: Problem) -> tuple[str, int, int, str, str]:
+    return (problem.path, problem.line, problem.column, problem.key, problem.message)
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages are relative to the working directory when they can be, as compilers print them."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

