@@ -67,7 +67,7 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     if only is not None:
         wanted = {doc.display for doc in docs if doc.path.resolve() in {p.resolve() for p in only}}
         problems = [problem for problem in problems if problem.path in wanted]
-    problems += library.problems
+    problems = sorted(problems + library.problems)
     # A record with a problem is left out of the catalog, so nothing is ever built from it.
     valid = [entry for entry in entries if not entry.doc.problems]
     return Catalog(config, valid, library), problems

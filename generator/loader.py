@@ -89,6 +89,9 @@ def parse_text(text: str, doc: SourceDoc) -> SourceDoc:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         reason = error.problem or "invalid YAML"
+        if error.context and error.context_mark and error.problem_mark:
+            start = error.context_mark
+            reason += f" ({error.context} that starts at line {start.line + 1}, column {start.column + 1})"
         if "\t" in text and "tab" in reason.lower():
             reason += " (YAML does not allow tabs for indentation; use spaces)"
         doc.problems.append(Problem(doc.display, line, column, "(syntax)", f"invalid YAML: {reason}"))

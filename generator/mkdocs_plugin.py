@@ -93,7 +93,7 @@ def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:
             "", text, flags=re.DOTALL,
         )
         sitemap.write_text(kept, encoding="utf-8")
-        with gzip.open(site_dir / "sitemap.xml.gz", "wb", mtime=0) as compressed:
+        with gzip.GzipFile(site_dir / "sitemap.xml.gz", "wb", mtime=0) as compressed:
             compressed.write(kept.encode("utf-8"))
     index = site_dir / "search" / "search_index.json"
     if index.is_file():

@@ -40,7 +40,7 @@ def _doi(value: Any, info: ValidationInfo) -> Any:
     if not isinstance(value, str):
         return value
     prefix = (info.context or {}).get("doi_prefix")
-    if prefix and not value.startswith("10."):
+    if prefix and not value.startswith("10.") and ":" not in value:
         value = f"{prefix}/{value}"
     error = identifiers.doi_error(value)
     if error:

@@ -52,7 +52,7 @@ def _problem(doc: SourceDoc, detail: Any) -> Problem:
         return doc.problem(path, f"expected at least {ctx['min_length']} item, found none")
     elif kind in ("greater_than_equal", "less_than_equal"):
         bound = ctx.get("ge", ctx.get("le"))
-        message = f"expected a number {'at least' if kind == 'greater_than_equal' else 'at most'} {bound}"
+        message = f"expected a number of {'at least' if kind == 'greater_than_equal' else 'at most'} {bound}"
     if message is None:  # a pydantic error type without a sentence of ours: keep its own words
         message = detail["msg"][0].lower() + detail["msg"][1:]
     return doc.problem(path, f"{message}, found {describe(found)}")

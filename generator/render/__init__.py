@@ -38,12 +38,13 @@ def template_env(directory: Path = TEMPLATES, *, html: bool = True) -> jinja2.En
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 
 
 def escape_markdown(text: str) -> str:
-    """Make contributor text literal inside generated Markdown."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
+    """Make contributor text literal inside generated Markdown: HTML as entities, emphasis and links escaped."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def dump_json(data: Any) -> str:

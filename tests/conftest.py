@@ -1,0 +1,94 @@
+"""Shared test helpers: golden files (`pytest --update-golden` rewrites them) and throw-away registers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with a golden file, or rewrite the file under --update-golden (review the diff)."""
+    update = request.config.getoption("--update-golden")
+
+    def compare(path: Path, actual: str) -> None:
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            return
+        assert path.is_file(), f"{path} is missing; run pytest --update-golden and review it"
+        assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
+
+    return compare
+
+
+MKDOCS_YML = """\
+site_name: Test register
+site_url: https://register.example.org/
+theme:
+  name: material
+nav:
+  - Datasets: index.md
+plugins:
+  - search
+  - dataset-register:
+      doi_prefix: "10.23698"
+      publisher: Test Data Hub
+"""
+
+
+def make_register(root: Path, records: dict[str, str | bytes] | None = None) -> Path:
+    """A register folder with the project's licenses and the given records in datasets/."""
+    (root / "datasets").mkdir(parents=True)
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    shutil.copytree(ROOT / "licenses", root / "licenses")
+    for name, content in (records or {}).items():
+        path = root / "datasets" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Make a register in a temporary folder and work from there, so messages show datasets/x.yaml."""
+
+    def make(records: dict[str, str | bytes] | None = None) -> Path:
+        root = make_register(tmp_path / "register", records)
+        monkeypatch.chdir(root)
+        return root
+
+    return make
+
+
+MINIMAL = """\
+doi: 10.23698/{name}
+title: A minimal dataset
+status: completed
+published: 2020-01-01
+description: A dataset with only the keys a record needs.
+authors:
+  - given_name: Ada
+    family_name: Lovelace
+copyright:
+  year: 2020
+  holders:
+    - organization: Example University
+contacts:
+  - name: Data steward
+    email: steward@example.org
+licenses:
+  - id: aida-by
+"""
