@@ -37,4 +37,4 @@ def test_every_problem_of_every_record_is_reported_at_once(register):
     broken = {f"{name}.yaml": (INVALID / f"{name}.yaml").read_bytes() for name in ("typo-key", "date-day-zero", "orcid-check-digit")}
     root = register(broken)
     _, problems = catalog.check(config.load(root / "mkdocs.yml"))
-    assert {problem.path for problem in problems} == {f"datasets/{name}.yaml" for name in broken}
+    assert {problem.path for problem in problems} == {f"datasets/{name}" for name in broken}
