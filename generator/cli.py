@@ -10,6 +10,7 @@ from generator import catalog as catalog_module
 from generator import config as config_module
 from generator import licenses as licenses_module
 from generator.errors import RecordErrors
+from generator.schema import record_schema
 
 _config_option = click.option(
     "--config", "config_file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True,
@@ -35,6 +36,12 @@ def check(paths: tuple[Path, ...], config_file: Path) -> None:
         raise RecordErrors(problems)
     count = len(files) if paths else len(catalog.entries)
     click.echo(f"{count} record{'s' if count != 1 else ''} checked: no problems.")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the record format (kept in schema/dataset.schema.json for editors)."""
+    click.echo(record_schema(), nl=False)
 
 
 @cli.group()

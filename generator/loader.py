@@ -104,6 +104,13 @@ def parse_text(text: str, doc: SourceDoc) -> SourceDoc:
         return doc
     converter = _Converter(doc)
     doc.data = converter.convert(root, ())
+    if converter.has_alias:
+        # The composed graph knows only where the anchor is; the events know where the alias is.
+        alias = next(event for event in yaml.parse(text, Loader=_Loader) if isinstance(event, yaml.AliasEvent))
+        doc.problems.append(
+            Problem(doc.display, alias.start_mark.line + 1, alias.start_mark.column + 1, "(syntax)",
+                    "YAML aliases (*name) are not allowed in records; write the value out")
+        )
     return doc
 
 
@@ -113,6 +120,7 @@ class _Converter:
     def __init__(self, doc: SourceDoc) -> None:
         self.doc = doc
         self.seen: set[int] = set()
+        self.has_alias = False
 
     def convert(self, node: yaml.Node, path: KeyPath) -> Any:
         self.doc.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -123,9 +131,7 @@ class _Converter:
         # A node met twice is an alias (`*name`). Records have no use for them, and expanding
         # them is how an "alias bomb" turns a few lines into gigabytes.
         if id(node) in self.seen:
-            self.doc.problems.append(
-                self.doc.problem(path, "YAML aliases (*name) are not allowed in records; write the value out")
-            )
+            self.has_alias = True
             return None
         self.seen.add(id(node))
         if len(path) > MAX_DEPTH:

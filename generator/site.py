@@ -10,6 +10,7 @@ from generator.render import RenderContext
 from generator.render import home, landing, license_page
 from generator.render.landing import image_name, page_path
 from generator.render.license_text import license_page_path
+from generator.schema import record_schema
 
 Content = str | Path  # text to write, or a file to copy
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -49,6 +50,7 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
         for version in template.versions:
             tree[license_page_path(template.id, version) + "index.md"] = license_page.render(template, version)
     tree["assets/register.css"] = ASSETS / "register.css"
+    tree["schema/dataset.schema.json"] = record_schema()
     return dict(tree)
 
 

@@ -1,0 +1,60 @@
+"""The `register` command as contributors run it: exit status, output, and no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import MINIMAL, ROOT
+from generator.schema import record_schema
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_check_passes_on_the_real_register():
+    result = run("check")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "6 records checked: no problems.\n", "")
+
+
+def test_check_prints_every_problem_and_exits_1(register):
+    root = register({
+        "a.yaml": MINIMAL.format(name="a").replace("status: completed", "status: done"),
+        "b.yaml": MINIMAL.format(name="b").replace("email: steward@example.org", "email: steward"),
+    })
+    result = run("check", cwd=root)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "datasets/a.yaml:3:9: status: expected one of: ongoing, completed or withdrawn, found 'done'\n"
+        "datasets/b.yaml:15:12: contacts[0].email: expected an e-mail address such as name@example.org "
+        "(An email address must have an @-sign.), found 'steward'\n"
+        "2 problems found.\n"
+    )
+
+
+def test_check_of_some_files_reports_only_those(register):
+    root = register({
+        "a.yaml": MINIMAL.format(name="a"),
+        "b.yaml": MINIMAL.format(name="b").replace("status: completed", "status: done"),
+    })
+    assert run("check", "datasets/a.yaml", cwd=root).returncode == 0
+    assert run("check", "datasets/b.yaml", cwd=root).returncode == 1
+
+
+def test_a_missing_config_is_a_clear_error(tmp_path: Path):
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "Error: mkdocs.yml: no such file; run the command in the register's folder or give --config\n"
+
+
+def test_the_published_json_schema_is_up_to_date():
+    assert (ROOT / "schema" / "dataset.schema.json").read_text(encoding="utf-8") == record_schema()
+    assert run("schema").stdout == record_schema()
+
+
+def test_every_record_names_the_schema_for_editors():
+    for record in (ROOT / "datasets").glob("*.yaml"):
+        assert record.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schema/dataset.schema.json")

@@ -1,0 +1,139 @@
+"""End to end: the real MkDocs build of the real register, and of registers with hostile or broken records."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from conftest import MINIMAL, ROOT, make_register
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs_build(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site_dir)],
+        capture_output=True, text=True, env=ENV, cwd=root,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site_dir = tmp_path_factory.mktemp("build") / "site"
+    result = mkdocs_build(ROOT, site_dir)
+    assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def test_every_public_dataset_has_a_landing_page_at_its_doi_path(site: Path):
+    for doi in ("10.23698/aida/ctpa", "10.23698/aida/brln", "10.23698/aida/drske", "10.23698/aida/example-full"):
+        page = (site / doi / "index.html").read_text(encoding="utf-8")
+        assert f'href="https://doi.org/{doi}"' in page
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.count('class="dr-card"') == 5  # six records, one of them a preview
+
+
+def test_the_landing_page_shows_the_record(site: Path):
+    page = (site / "10.23698/aida/example-full/index.html").read_text(encoding="utf-8")
+    for expected in (
+        'href="https://orcid.org/0000-0001-7982-0754"',
+        "conceptId1=39607008",
+        "1.2 GB",
+        "Norway (NO)",
+        'src="images/phantom-axial.png"',
+        "Copyright © 2024 Linköping University",
+        "include the authors of this dataset Jeroen van der Laak and Ebba af Wetterstedt in the author list",
+        'href="https://rems.example.org/application?items=42"',
+        'href="../../../licenses/aida-by-ca/1.0/"',
+    ):
+        assert expected in page
+    assert (site / "10.23698/aida/example-full/images/phantom-axial.png").is_file()
+
+
+def test_every_local_link_of_the_generated_pages_resolves(site: Path):
+    pages = [site / "index.html", *site.glob("10.23698/**/index.html"), *site.glob("licenses/**/index.html")]
+    assert len(pages) > 10
+    for page in pages:
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        base = "/" + page.parent.relative_to(site).as_posix() + "/"
+        for link in parser.links:
+            if urlsplit(link).scheme or link.startswith(("#", "//")):
+                continue
+            target = urlsplit(urljoin(base.replace("//", "/"), link)).path.lstrip("/")
+            path = site / target
+            assert path.is_file() or (path / "index.html").is_file(), f"{page}: {link} does not resolve"
+
+
+def test_a_preview_is_built_but_listed_nowhere(site: Path):
+    page = (site / "10.23698/aida/example-preview/index.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert "This dataset is not published yet" in page
+    for listing in ("index.html", "sitemap.xml", "search/search_index.json"):
+        assert "example-preview" not in (site / listing).read_text(encoding="utf-8"), listing
+    assert "example-full" in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_a_withdrawn_dataset_keeps_a_tombstone(site: Path):
+    page = (site / "10.23698/aida/example-withdrawn/index.html").read_text(encoding="utf-8")
+    assert "Withdrawn on 2024-03-15." in page and "shifted by one voxel" in page
+    assert 'href="../../../10.23698/aida/example-full/"' in page
+    assert "Example images" not in page and "Licenses</h2>" not in page
+
+
+def test_every_license_version_has_a_stable_page(site: Path):
+    for template in (ROOT / "licenses").glob("*/license.yaml"):
+        for version in template.parent.glob("*.md.j2"):
+            assert (site / "licenses" / template.parent.name / version.name.removesuffix(".md.j2") / "index.html").is_file()
+
+
+def test_search_index_finds_datasets(site: Path):
+    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert any(doc["location"].startswith("10.23698/aida/ctpa/") for doc in docs)
+
+
+def test_hostile_text_becomes_no_executable_content(tmp_path: Path):
+    root = make_register(tmp_path / "register", {"case-xss.yaml": (ROOT / "tests/cases/case-xss.yaml").read_text()})
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site/10.23698/case-xss/index.html").read_text(encoding="utf-8")
+    start = page.index('<div class="dr-landing')
+    tags = re.findall(r"<[a-zA-Z][^>]*>", page[start:page.index("</article>", start)])
+    assert len(tags) > 20
+    for tag in tags:
+        assert not re.match(r"<(script|iframe|svg|img)", tag, re.IGNORECASE), tag
+        assert not re.search(r"\son\w+\s*=|javascript:", tag, re.IGNORECASE), tag
+    title = re.search(r"<title>(.*?)</title>", page, re.DOTALL)
+    assert title and "<script" not in title.group(1)
+
+
+def test_a_broken_record_fails_the_build_and_leaves_the_last_site(tmp_path: Path):
+    root = make_register(tmp_path / "register", {"good.yaml": MINIMAL.format(name="good")})
+    site_dir = tmp_path / "site"
+    assert mkdocs_build(root, site_dir).returncode == 0
+    before = sorted(p.relative_to(site_dir) for p in site_dir.rglob("*"))
+    (root / "datasets" / "good.yaml").write_text(MINIMAL.format(name="good").replace("2020-01-01", "2020-02-30"))
+    result = mkdocs_build(root, site_dir)
+    assert result.returncode == 1
+    assert "datasets/good.yaml:4:12: published: not a real calendar date (check the month and day), found '2020-02-30'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.relative_to(site_dir) for p in site_dir.rglob("*")) == before
