@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -34,11 +36,20 @@ def license_page_path(license_id: str, version: str) -> str:
     return f"licenses/{license_id}/{version}/"
 
 
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(path: Path, mtime_ns: int) -> jinja2.Template:
+    # Compiling a template costs more than rendering it; every dataset of a license shares one.
+    return _ENV.from_string(path.read_text(encoding="utf-8"))
+
+
 def fill(template: LicenseTemplate, version: str, values: dict[str, Any]) -> str:
     """Render one version of a template with the given values; absent parameters are None."""
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    path = template.versions[version]
     context = {name: None for name in template.parameters} | values
-    return env.from_string(template.source(version)).render(context)
+    return _compiled(path, path.stat().st_mtime_ns).render(context)
 
 
 def placeholders(template: LicenseTemplate) -> dict[str, Any]:

@@ -1,0 +1,145 @@
+"""Benchmark: `register check` and the full `mkdocs build` for N generated records.
+
+For each N it reports the check time, the build time, milliseconds per dataset page, the peak
+memory of the build, and the build time of a control site whose dataset pages are replaced by
+plain Markdown pages of the same size, so the register's own overhead shows as a ratio.
+
+    python bench/bench_build.py            # N = 100, 1000, 5000
+    python bench/bench_build.py 100 1000   # chosen sizes
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = "check 1,000 < 2 s; build <= 1.25x plain pages; 1,000 datasets < 10 s; 5,000 < 45 s; peak < 1 GiB"
+
+RECORD = """\
+doi: 10.23698/bench/{i:05d}
+title: Generated benchmark dataset number {i}
+short_name: B{i}
+version: "1.0"
+status: completed
+created: 2020-01-01
+published: 2020-01-02
+modified: 2020-02-03
+field: Radiology
+origin: Clinical
+keywords: [Benchmark, Computed tomography, Thorax]
+description: |
+  A generated dataset for measuring the build. It has a description of a few
+  sentences, with **emphasis** and a [link](https://example.org/{i}).
+
+  A second paragraph, as real descriptions have.
+annotation: Lesions were delineated by a radiologist.
+authors:
+  - given_name: Ada
+    family_name: Lovelace
+    orcid: 0000-0002-1825-0097
+  - given_name: Jeroen
+    family_name: van der Laak
+copyright:
+  year: 2020
+  holders:
+    - organization: Example University
+contacts:
+  - name: Data steward
+    email: steward@example.org
+modalities: [CT]
+organs:
+  - name: Lung
+    snomed: "39607008"
+counts:
+  scans: {i}
+size_bytes: {size}
+countries_shared: [SE, "NO"]
+licenses:
+  - id: controlled-access
+  - id: aida-by
+"""
+
+MKDOCS_YML = """\
+site_name: Benchmark register
+site_url: https://register.example.org/
+theme:
+  name: material
+nav:
+  - Home: index.md
+plugins:
+  - search
+{plugin}"""
+PLUGIN = """  - dataset-register:
+      doi_prefix: "10.23698"
+"""
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall time in seconds and peak resident memory in MiB of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) // 1024
+
+
+def make_register(root: Path, count: int) -> None:
+    (root / "datasets").mkdir(parents=True)
+    (root / "docs").mkdir()
+    shutil.copytree(ROOT / "licenses", root / "licenses")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin=PLUGIN))
+    for i in range(count):
+        (root / "datasets" / f"bench-{i:05d}.yaml").write_text(RECORD.format(i=i, size=i * 1_000_003))
+
+
+def make_control(root: Path, register_root: Path) -> None:
+    """The same pages as plain Markdown files in docs/, built without the plugin."""
+    sys.path.insert(0, str(ROOT))
+    from generator import catalog, config, site
+
+    tree = site.build_tree(catalog.load_catalog(config.load(register_root / "mkdocs.yml")))
+    (root / "docs").mkdir(parents=True)
+    for path, content in tree.items():
+        if path.endswith(".md") and path != "index.md":
+            target = root / "docs" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content)
+    (root / "docs" / "index.md").write_text(tree["index.md"])
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin="") + "not_in_nav: |\n  /10.23698/\n  /licenses/\n")
+
+
+def measure(count: int) -> dict[str, float]:
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        register, control = Path(tmp) / "register", Path(tmp) / "control"
+        make_register(register, count)
+        check_s, _ = run([python, "-m", "generator", "check"], register)
+        build_s, peak_mib = run([python, "-m", "mkdocs", "build", "--strict", "-q"], register)
+        make_control(control, register)
+        plain_s, _ = run([python, "-m", "mkdocs", "build", "-q"], control)
+    return {"n": count, "check_s": check_s, "build_s": build_s, "ms_per_page": 1000 * build_s / count,
+            "peak_mib": peak_mib, "plain_s": plain_s, "ratio": build_s / plain_s}
+
+
+def main() -> None:
+    sizes = [int(arg) for arg in sys.argv[1:]] or [100, 1000, 5000]
+    print(f"targets: {TARGETS}")
+    print(f"{'N':>6} {'check s':>8} {'build s':>8} {'ms/page':>8} {'peak MiB':>9} {'plain s':>8} {'ratio':>6}")
+    for count in sizes:
+        row = measure(count)
+        print(f"{row['n']:>6} {row['check_s']:>8.2f} {row['build_s']:>8.2f} {row['ms_per_page']:>8.2f} "
+              f"{row['peak_mib']:>9.0f} {row['plain_s']:>8.2f} {row['ratio']:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
