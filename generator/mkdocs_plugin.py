@@ -59,8 +59,10 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             raise PluginError(error.format_message()) from None
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        # Files rebuilds its lookup table after every append, so look up in a set made once.
+        existing = {file.src_uri for file in files}
         for path, content in self.tree.items():
-            if files.get_file_from_path(path) is not None:
+            if path in existing:
                 raise PluginError(f"docs/{path} would be replaced by a generated page; rename or remove it")
             # Dataset and license pages stay out of the navigation: a navigation with every page
             # in it is rendered into every page, which makes the build grow with the square of the count.
