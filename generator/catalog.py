@@ -56,7 +56,8 @@ def discover(directory: Path) -> list[Path]:
 def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, list[Problem]]:
     """Validate the whole register; with `only`, report just the problems of those files."""
     paths = discover(config.datasets_dir)
-    extra = [path for path in only or [] if path.resolve() not in {p.resolve() for p in paths}]
+    known = {path.resolve() for path in paths}
+    extra = [path for path in only or [] if path.resolve() not in known]
     docs = [load(path) for path in [*paths, *extra]]
     datasets = [parse(doc, config.doi_prefix) for doc in docs]
     library = load_library(config.licenses_dir)
@@ -65,7 +66,8 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     _cross_record_rules(catalog)
     problems = [problem for doc in docs for problem in doc.problems]
     if only is not None:
-        wanted = {doc.display for doc in docs if doc.path.resolve() in {p.resolve() for p in only}}
+        requested = {path.resolve() for path in only}
+        wanted = {doc.display for doc in docs if doc.path.resolve() in requested}
         problems = [problem for problem in problems if problem.path in wanted]
     problems = sorted(problems + library.problems)
     # A record with a problem is left out of the catalog, so nothing is ever built from it.

@@ -45,9 +45,6 @@ class LicenseTemplate:
     def latest(self) -> str:
         return max(self.versions, key=_version_key)
 
-    def source(self, version: str) -> str:
-        return self.versions[version].read_text(encoding="utf-8")
-
 
 @dataclass
 class LicenseLibrary:
