@@ -103,18 +103,20 @@ def make_register(root: Path, count: int) -> None:
 
 
 def make_control(root: Path, register_root: Path) -> None:
-    """The same pages as plain Markdown files in docs/, built without the plugin."""
+    """Plain Markdown pages in docs/, one per generated page and of the same size, built without the plugin."""
     sys.path.insert(0, str(ROOT))
     from generator import catalog, config, site
 
     tree = site.build_tree(catalog.load_catalog(config.load(register_root / "mkdocs.yml")))
+    paragraph = ("A plain paragraph of Markdown with *some emphasis* and a [link](https://example.org/) "
+                 "as a hand-written page would have it. ") * 3 + "\n\n"
     (root / "docs").mkdir(parents=True)
     for path, content in tree.items():
-        if path.endswith(".md") and path != "index.md":
+        if path.endswith(".md"):
             target = root / "docs" / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content)
-    (root / "docs" / "index.md").write_text(tree["index.md"])
+            body = "# A plain page\n\n" + paragraph * (len(content) // len(paragraph) + 1)
+            target.write_text(body[: max(len(content), 40)])
     (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin="") + "not_in_nav: |\n  /10.23698/\n  /licenses/\n")
 
 

@@ -11,6 +11,7 @@ from generator.errors import Problem, RecordErrors
 from generator.licenses import LicenseLibrary, LicenseTemplate, load_library
 from generator.loader import SourceDoc, load
 from generator.model import Dataset, LicenseRef
+from generator.parallel import fork_map
 from generator.validate import parse
 
 RECORD_SUFFIXES = (".yaml", ".yml")
@@ -58,8 +59,9 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     paths = discover(config.datasets_dir)
     known = {path.resolve() for path in paths}
     extra = [path for path in only or [] if path.resolve() not in known]
-    docs = [load(path) for path in [*paths, *extra]]
-    datasets = [parse(doc, config.doi_prefix) for doc in docs]
+    loaded = fork_map(lambda path: _load_and_parse(path, config.doi_prefix), [*paths, *extra])
+    docs = [doc for doc, _ in loaded]
+    datasets = [dataset for _, dataset in loaded]
     library = load_library(config.licenses_dir)
     entries = [Entry(doc, dataset) for doc, dataset in zip(docs, datasets) if dataset is not None]
     catalog = Catalog(config, entries, library)
@@ -73,6 +75,11 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     # A record with a problem is left out of the catalog, so nothing is ever built from it.
     valid = [entry for entry in entries if not entry.doc.problems]
     return Catalog(config, valid, library), problems
+
+
+def _load_and_parse(path: Path, doi_prefix: str | None) -> tuple[SourceDoc, Dataset | None]:
+    doc = load(path)
+    return doc, parse(doc, doi_prefix)
 
 
 def load_catalog(config: SiteConfig) -> Catalog:

@@ -57,3 +57,13 @@ def test_the_full_example_uses_every_key():
     assert missing == set()
     withdrawn = load(ROOT / "datasets" / "aida-example-withdrawn.yaml")
     assert ("withdrawal", "successor") in withdrawn.value_marks
+
+
+def test_forked_rendering_gives_the_same_site_as_rendering_in_one_process(monkeypatch):
+    from generator import parallel, site
+
+    register = catalog.load_catalog(SETTINGS)
+    sequential = site.build_tree(register)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    assert site.build_tree(register) == sequential
+    assert catalog.check(SETTINGS)[1] == []
