@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
 from generator.errors import Problem, RecordErrors
@@ -59,11 +60,10 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     paths = discover(config.datasets_dir)
     known = {path.resolve() for path in paths}
     extra = [path for path in only or [] if path.resolve() not in known]
-    loaded = fork_map(lambda path: _load_and_parse(path, config.doi_prefix), [*paths, *extra])
-    docs = [doc for doc, _ in loaded]
-    datasets = [dataset for _, dataset in loaded]
     library = load_library(config.licenses_dir)
-    entries = [Entry(doc, dataset) for doc, dataset in zip(docs, datasets) if dataset is not None]
+    loaded = fork_map(lambda path: _check_record(path, config, library), [*paths, *extra])
+    docs = [doc for doc, _ in loaded]
+    entries = [Entry(doc, dataset) for doc, dataset in loaded if dataset is not None]
     catalog = Catalog(config, entries, library)
     _cross_record_rules(catalog)
     problems = [problem for doc in docs for problem in doc.problems]
@@ -77,9 +77,17 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     return Catalog(config, valid, library), problems
 
 
-def _load_and_parse(path: Path, doi_prefix: str | None) -> tuple[SourceDoc, Dataset | None]:
+def _check_record(path: Path, config: SiteConfig, library: LicenseLibrary) -> tuple[SourceDoc, Dataset | None]:
+    """Everything that can be checked of one record alone; run for many records at once by fork_map."""
     doc = load(path)
-    return doc, parse(doc, doi_prefix)
+    dataset = parse(doc, config.doi_prefix)
+    if dataset is not None:
+        entry = Entry(doc, dataset)
+        _licenses(entry, library)
+        _images(entry)
+        if not doc.problems:
+            _metadata_rules(entry, config, library)
+    return doc, dataset
 
 
 def load_catalog(config: SiteConfig) -> Catalog:
@@ -114,8 +122,6 @@ def _cross_record_rules(catalog: Catalog) -> None:
             )
     for entry in catalog.entries:
         _references(entry, by_doi)
-        _licenses(entry, catalog.licenses)
-        _images(entry)
 
 
 def _references(entry: Entry, by_doi: dict[str, Entry]) -> None:
@@ -191,3 +197,44 @@ def _images(entry: Entry) -> None:
             doc.problems.append(doc.problem(("images", i, "file"), "images must be inside the datasets folder"))
         elif not path.is_file():
             doc.problems.append(doc.problem(("images", i, "file"), f"no such image file: {image.file}"))
+
+
+# Where a part of the DataCite metadata comes from in the record, to locate its problems.
+_SOURCE_KEYS = {
+    "creators": "authors", "titles": "title", "subjects": "keywords", "contributors": "copyright",
+    "dates": "published", "rightsList": "licenses", "descriptions": "description", "relatedIdentifiers": "related",
+    "fundingReferences": "funding", "sizes": "size_bytes", "formats": "file_formats", "version": "version",
+}
+_SAME_ORDER = {"creators", "rightsList", "relatedIdentifiers", "fundingReferences"}
+
+
+def _metadata_rules(entry: Entry, config: SiteConfig, library: LicenseLibrary) -> None:
+    """What DataCite would refuse, found before anything is sent: the 4.5 schema and the allowed hosts.
+
+    The other records are not known here; what they add (version links back to them) is made of
+    DOIs that have passed their own checks, so it cannot make the metadata invalid.
+    """
+    from generator.render import RenderContext, datacite  # the renderers build on the catalog's types
+
+    doc = entry.doc
+    attributes = datacite.build(entry.dataset, RenderContext(config, library))
+    url, hosts = attributes["url"], config.allowed_hosts
+    host = urlsplit(url).hostname or ""
+    if not any(_host_allowed(host, allowed) for allowed in hosts):
+        doc.problems.append(doc.problem(
+            ("doi",), f"its landing page {url} is on {host}, which DataCite does not accept for this repository; "
+            f"allowed hosts (allowed_hosts in mkdocs.yml): {', '.join(hosts)}"))
+    for path, message in datacite.schema_errors(attributes):
+        key = _SOURCE_KEYS.get(str(path[0])) if path else None
+        where = (key, path[1]) if key and path[0] in _SAME_ORDER and len(path) > 1 else (key,) if key else ()
+        shown = "/".join(map(str, path)) or "(document)"
+        doc.problems.append(doc.problem(where, f"the DataCite metadata would be refused: {shown}: {message}"))
+
+
+def _host_allowed(host: str, allowed: str) -> bool:
+    """DataCite's Domains setting: `*`, an exact host, or `*.example.org` for its subdomains."""
+    if allowed == "*":
+        return True
+    if allowed.startswith("*."):
+        return host.endswith(allowed[1:])
+    return host == allowed.lower()

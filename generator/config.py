@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -26,21 +27,25 @@ class SiteConfig:
     doi_prefix: str | None
     datasets_dir: Path
     licenses_dir: Path
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_options(cls, root: Path, site_name: str, site_url: str | None, options: dict[str, Any]) -> SiteConfig:
         """Build from mkdocs.yml's values; `options` are the plugin's own."""
+        site_url = (site_url or "http://localhost:8000/").rstrip("/") + "/"
+        hosts = options.get("allowed_hosts") or [urlsplit(site_url).hostname or "localhost"]
         prefix = options.get("doi_prefix")
         if prefix is not None and not re.fullmatch(r"10\.\d{4,5}", str(prefix)):
             raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.doi_prefix: expected a DOI prefix such as 10.23698, found {prefix!r}")
         return cls(
             root=root,
             site_name=site_name,
-            site_url=(site_url or "http://localhost:8000/").rstrip("/") + "/",
+            site_url=site_url,
             publisher=str(options.get("publisher") or site_name),
             doi_prefix=str(prefix) if prefix is not None else None,
             datasets_dir=root / str(options.get("datasets_dir", "datasets")),
             licenses_dir=root / str(options.get("licenses_dir", "licenses")),
+            allowed_hosts=tuple(str(host) for host in hosts),
         )
 
 

@@ -38,6 +38,8 @@ class RegisterPluginConfig(Config):
     """Folder of the dataset records, relative to mkdocs.yml."""
     licenses_dir = c.Type(str, default="licenses")
     """Folder of the license templates, relative to mkdocs.yml."""
+    allowed_hosts = c.ListOfItems(c.Type(str), default=[])
+    """Hosts DataCite accepts landing pages on (the repository's Domains); site_url's host when empty."""
 
 
 class RegisterPlugin(BasePlugin[RegisterPluginConfig]):

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from generator.catalog import Catalog
 from generator.config import SiteConfig
+from generator.model import Dataset
 from generator.parallel import fork_map
-from generator.render import RenderContext
+from generator.render import RenderContext, datacite, dump_json
 from generator.render import home, landing, license_page
 from generator.render.landing import image_name, page_path
 from generator.render.license_text import license_page_path
@@ -15,11 +16,6 @@ from generator.schema import record_schema
 
 Content = str | Path  # text to write, or a file to copy
 ASSETS = Path(__file__).resolve().parent / "assets"
-
-
-def landing_url(config: SiteConfig, doi: str) -> str:
-    """The landing page URL of a DOI: the one rule for the site and for DataCite."""
-    return config.site_url + page_path(doi)
 
 
 def context(catalog: Catalog) -> RenderContext:
@@ -40,12 +36,12 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     ctx = context(catalog)
     tree = _Tree()
     tree["index.md"] = home.render(catalog)
-    for entry, page in zip(catalog.entries, _landing_pages(catalog)):
-        dataset = entry.dataset
-        base = page_path(dataset.doi)
-        tree[base + "index.md"] = page
-        for image in dataset.images:
-            tree[base + image_name(image.file)] = entry.doc.path.parent / image.file
+    for files in fork_map(lambda entry: dataset_files(entry.dataset, ctx), catalog.entries):
+        for path, content in files.items():
+            tree[path] = content
+    for entry in catalog.entries:
+        for image in entry.dataset.images:
+            tree[page_path(entry.dataset.doi) + image_name(image.file)] = entry.doc.path.parent / image.file
     tree["licenses/index.md"] = license_page.render_index(catalog.licenses)
     for template in catalog.licenses.templates.values():
         for version in template.versions:
@@ -55,10 +51,18 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     return dict(tree)
 
 
-def _landing_pages(catalog: Catalog) -> list[str]:
-    """Every landing page, in catalog order. Rendering is most of the register's share of a build."""
-    ctx = context(catalog)
-    return fork_map(lambda entry: landing.render(entry.dataset, ctx), catalog.entries)
+def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, str]:
+    """The generated files of one dataset: its landing page and its DataCite metadata beside it.
+
+    Rendering is most of the register's share of a build, so build_tree spreads it over the cores.
+    """
+    base = page_path(dataset.doi)
+    attributes = datacite.build(dataset, ctx)
+    return {
+        base + "index.md": landing.render(dataset, ctx),
+        base + "datacite.json": dump_json(attributes),
+        base + "datacite.xml": datacite.to_xml(attributes),
+    }
 
 
 def hidden_paths(catalog: Catalog) -> set[str]:

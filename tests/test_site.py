@@ -137,3 +137,11 @@ def test_a_broken_record_fails_the_build_and_leaves_the_last_site(tmp_path: Path
     assert "datasets/good.yaml:4:12: published: not a real calendar date (check the month and day), found '2020-02-30'" in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.relative_to(site_dir) for p in site_dir.rglob("*")) == before
+
+
+def test_datacite_metadata_is_published_next_to_each_landing_page(site: Path):
+    for doi in ("10.23698/aida/ctpa", "10.23698/aida/example-withdrawn"):
+        attributes = json.loads((site / doi / "datacite.json").read_text(encoding="utf-8"))
+        assert attributes["doi"] == doi and attributes["url"].endswith(f"/{doi}/")
+        assert (site / doi / "datacite.xml").read_text(encoding="utf-8").startswith("<?xml")
+        assert 'href="datacite.json"' in (site / doi / "index.html").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ import json
 
 from markupsafe import Markup, escape
 
+from generator.config import SiteConfig
 from generator.model import Dataset
 from generator.render import RenderContext, citation, license_text, template_env
 from generator.render.markdown import inline_html, to_html
@@ -23,6 +24,11 @@ _env.filters["inline_markdown"] = lambda text: Markup(inline_html(text)) if text
 def page_path(doi: str) -> str:
     """Site path of a dataset's landing page: the DOI itself, so that migrated DOIs keep resolving."""
     return f"{doi.lower()}/"
+
+
+def landing_url(config: SiteConfig, doi: str) -> str:
+    """The landing page URL of a DOI: the one rule for the site and for DataCite."""
+    return config.site_url + page_path(doi)
 
 
 def root_from(path: str) -> str:

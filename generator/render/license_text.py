@@ -89,8 +89,8 @@ def values_for(license: LicenseRef, template: LicenseTemplate, dataset: Dataset,
     return values
 
 
-def build(dataset: Dataset, ctx: RenderContext) -> list[LicenseText]:
-    """Every license of the dataset, in record order."""
+def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> list[LicenseText]:
+    """Every license of the dataset, in record order; without texts, only names and links (nothing rendered)."""
     texts = []
     for license in dataset.licenses:
         if license.spdx:
@@ -99,7 +99,7 @@ def build(dataset: Dataset, ctx: RenderContext) -> list[LicenseText]:
             continue
         template = ctx.licenses.templates[license.id or ""]
         version = license.version or template.latest
-        markdown = fill(template, version, values_for(license, template, dataset, ctx))
+        markdown = fill(template, version, values_for(license, template, dataset, ctx)) if with_texts else None
         path = license_page_path(template.id, version)
         texts.append(
             LicenseText(template.title, template.summary, ctx.config.site_url + path, path, markdown, template.controlled_access)
@@ -111,6 +111,6 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
     """All license texts of the dataset as one Markdown document."""
     sections = []
     for text in build(dataset, ctx):
-        body = text.markdown if text.markdown is not None else f"See <{text.url}>.\n"
+        body = f"See <{text.url}>.\n" if text.path is None else text.markdown or ""
         sections.append(f"## {escape_markdown(text.title)}\n\n{body.rstrip()}\n")
     return "\n".join(sections)

