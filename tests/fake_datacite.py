@@ -1,0 +1,314 @@
+"""A faithful fake of the DataCite REST API, served over real HTTP on 127.0.0.1 for the tests and the benchmark.
+
+It keeps DOIs in memory and reproduces what the register must cope with (see
+../shared/reference/datacite-notes.md, section 5): Basic auth on writes (GET is anonymous with bad
+credentials), prefixes (403), DOI syntax and "already taken" (422), draft/registered/findable with
+silently ignored illegal events, 405 on deleting non-drafts, mandatory fields checked only for
+registered and findable DOIs, the server's rewriting of what it stores, the list endpoint, and
+injected faults. Its checks are its own, never the datacite package's schema.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import random
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+DOI_RULE = re.compile(r"\A10\.\d{4,5}/[-._;()/:a-zA-Z0-9*~$=]+\Z")
+URL_RULE = re.compile(r"\A(ftp|http|https)://\S+\Z")
+CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+# Transitions of lupo's AASM model; anything else is a silent no-op (whiny_transitions: false).
+TRANSITIONS = {
+    ("draft", "register"): "registered", ("draft", "publish"): "findable",
+    ("registered", "publish"): "findable", ("registered", "show"): "findable",
+    ("findable", "hide"): "registered",
+}
+# A few SPDX licenses as bolognese rewrites them (canonical name, seeAlso URL).
+SPDX = {
+    "cc-by-4.0": ("Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/legalcode"),
+    "cc0-1.0": ("Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/legalcode"),
+    "cc-by-nc-4.0": ("Creative Commons Attribution Non Commercial 4.0 International",
+                     "https://creativecommons.org/licenses/by-nc/4.0/legalcode"),
+}
+FOS = {"clinical medicine": "FOS: Clinical medicine", "radiology": "FOS: Clinical medicine"}
+DROP = "drop"  # a response the fake never sends: the connection is closed instead
+
+
+@dataclass
+class Fault:
+    """An injected failure for the next `count` requests that match `method` (and `path`, if given)."""
+
+    method: str
+    status: int = 503
+    count: int = 1
+    path: str | None = None
+    body: str | None = None  # raw body; a JSON:API error when None
+    commit_then_drop: bool = False  # apply the write, then close the connection without answering
+
+
+@dataclass
+class FakeDataCite:
+    username: str = "AIDA.REGISTER"
+    password: str = "fake-password"
+    prefixes: tuple[str, ...] = ("10.23698",)
+    domains: str = "*"
+    store: dict[str, dict[str, Any]] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    log: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.lock = threading.Lock()
+
+    # --- what tests look at -------------------------------------------------------------------
+    def writes(self) -> list[tuple[str, str]]:
+        return [(method, path) for method, path in self.log if method != "GET"]
+
+    def reads(self) -> list[tuple[str, str]]:
+        return [(method, path) for method, path in self.log if method == "GET"]
+
+    def state(self, doi: str) -> str | None:
+        record = self.store.get(doi.lower())
+        return record["state"] if record else None
+
+    # --- the API ------------------------------------------------------------------------------
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, str] | str:
+        """(status, JSON text), or DROP to close the connection without an answer."""
+        with self.lock:
+            parts = urlsplit(target)
+            path, query = unquote(parts.path), parse_qs(parts.query)
+            self.log.append((method, path))
+            fault = self._fault(method, path)
+            if fault and not fault.commit_then_drop:
+                return fault.status, fault.body if fault.body is not None else _error(fault.status, "Injected fault")
+            owner = self._authenticated(headers)
+            if method != "GET" and not owner:
+                return 401, _error(401, "Bad credentials.")
+            result = self._route(method, path, query, owner, body)
+            return DROP if fault else result
+
+    def _fault(self, method: str, path: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.count > 0 and fault.method == method and (fault.path is None or path.startswith(fault.path)):
+                fault.count -= 1
+                return fault
+        return None
+
+    def _authenticated(self, headers: dict[str, str]) -> bool:
+        value = headers.get("authorization", "")
+        if not value.startswith("Basic "):
+            return False
+        user, _, password = base64.b64decode(value[6:]).decode("utf-8").partition(":")
+        return user == self.username and password == self.password
+
+    def _route(self, method: str, path: str, query: dict[str, list[str]], owner: bool, body: bytes) -> tuple[int, str]:
+        if path == "/dois" and method == "GET":
+            return self._list(query, owner)
+        if path == "/dois" and method == "POST":
+            return self._write(None, body, create_only=True)
+        if not path.startswith("/dois/"):
+            return 404, _error(404, "The resource you are looking for doesn't exist.")
+        doi = path[len("/dois/"):].lower()
+        if method == "GET":
+            record = self.store.get(doi)
+            if record is None or (record["state"] != "findable" and not owner):
+                return 404, _error(404, "The resource you are looking for doesn't exist.")
+            return 200, json.dumps({"data": self._document(doi, query)})
+        if method == "PUT":
+            return self._write(doi, body, create_only=False)
+        if method == "DELETE":
+            record = self.store.get(doi)
+            if record is None:
+                return 404, _error(404, "The resource you are looking for doesn't exist.")
+            if record["state"] != "draft":
+                return 405, _error(405, "Method not allowed")
+            del self.store[doi]
+            return 204, ""
+        return 405, _error(405, "Method not allowed")
+
+    def _list(self, query: dict[str, list[str]], owner: bool) -> tuple[int, str]:
+        size = min(int(query.get("page[size]", ["25"])[0]), 1000)
+        cursor = query.get("page[cursor]", ["1"])[0]
+        start = int(cursor[1:]) if cursor.startswith("c") else 0  # "1" asks for cursor paging from the start
+        prefix = query.get("prefix", [None])[0]
+        dois = sorted(doi for doi, record in self.store.items()
+                      if (owner or record["state"] == "findable") and (prefix is None or doi.startswith(prefix + "/")))
+        page = dois[start:start + size]
+        document: dict[str, Any] = {"data": [self._document(doi, query) for doi in page], "meta": {"total": len(dois)},
+                                    "links": {}}
+        if start + size < len(dois):
+            kept = "&".join(f"{key}={values[0]}" for key, values in sorted(query.items()) if key != "page[cursor]")
+            document["links"]["next"] = f"/dois?{kept}&page[cursor]=c{start + size}"
+        return 200, json.dumps(document)
+
+    def _write(self, doi: str | None, body: bytes, *, create_only: bool) -> tuple[int, str]:
+        try:
+            attributes = dict(json.loads(body)["data"]["attributes"])
+        except (ValueError, KeyError, TypeError):
+            return 400, _error(400, "You need to provide a payload following the JSONAPI spec")
+        event = attributes.pop("event", None)
+        if doi is None:
+            doi = attributes.get("doi") or self._new_doi(attributes.get("prefix", ""))
+        doi = str(doi).lower()
+        for key in ("doi", "prefix", "suffix"):
+            attributes.pop(key, None)
+        if doi.split("/")[0] not in self.prefixes:
+            return 403, _error(403, "You are not authorized to access this resource.")
+        if not DOI_RULE.match(doi):
+            return 422, _invalid("doi", "Is invalid", doi)
+        existing = self.store.get(doi)
+        if existing and create_only:
+            return 422, _invalid("doi", "This DOI has already been taken", doi)
+        if existing:
+            state = TRANSITIONS.get((existing["state"], event), existing["state"])
+            stored = copy.deepcopy(existing["attributes"]) | _rewrite(attributes)
+        else:
+            state = {"publish": "findable", "register": "registered"}.get(event or "", "draft")
+            stored = _rewrite(attributes)
+        if state != "draft":
+            problem = self._mandatory(doi, stored)
+            if problem:
+                return 422, _invalid(*problem, doi)
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        record = existing or {"created": now, "registered": None, "metadataVersion": -1}
+        record.update(attributes=stored, state=state, updated=now, metadataVersion=record["metadataVersion"] + 1)
+        if state != "draft" and not record["registered"]:
+            record["registered"] = now
+        self.store[doi] = record
+        return (200 if existing else 201), json.dumps({"data": self._document(doi, {})})
+
+    def _mandatory(self, doi: str, attributes: dict[str, Any]) -> tuple[str, str] | None:
+        url = attributes.get("url")
+        if not url:
+            return "url", "Can't be blank"
+        if not URL_RULE.match(url):
+            return "url", "URL is not valid"
+        host = urlsplit(url).hostname or ""
+        allowed = [d.strip() for d in self.domains.split(",")]
+        if not any(d == "*" or d == host or (d.startswith("*.") and host.endswith(d[1:])) for d in allowed):
+            return "url", f"URL {url} is not allowed by repository {self.username.lower()} domain settings."
+        for key, element in (("creators", "creator"), ("titles", "title")):
+            if not attributes.get(key):
+                return key, (f"DOI {doi}: Missing child element(s). Expected is ( "
+                             f"{{http://datacite.org/schema/kernel-4}}{element} ). at line 4, column 0")
+        if not (attributes.get("publisher") or {}).get("name"):
+            return "publisher", f"DOI {doi}: Missing child element(s). Expected is ( {{http://datacite.org/schema/kernel-4}}publisher )."
+        if not attributes.get("publicationYear"):
+            return "publicationYear", f"DOI {doi}: Missing child element(s). Expected is ( {{http://datacite.org/schema/kernel-4}}publicationYear )."
+        if not (attributes.get("types") or {}).get("resourceTypeGeneral"):
+            return "types", f"DOI {doi}: Missing child element(s). Expected is ( {{http://datacite.org/schema/kernel-4}}resourceType )."
+        return None
+
+    def _new_doi(self, prefix: str) -> str:
+        suffix = "".join(random.choice(CROCKFORD) for _ in range(8))
+        return f"{prefix}/{suffix[:4]}-{suffix[4:]}"
+
+    def _document(self, doi: str, query: dict[str, list[str]]) -> dict[str, Any]:
+        record = self.store[doi]
+        attributes = copy.deepcopy(record["attributes"])
+        if query.get("publisher") != ["true"] and isinstance(attributes.get("publisher"), dict):
+            attributes["publisher"] = attributes["publisher"].get("name")
+        if query.get("affiliation") != ["true"]:
+            for person in attributes.get("creators", []) + attributes.get("contributors", []):
+                person["affiliation"] = [a.get("name") if isinstance(a, dict) else a for a in person.get("affiliation", [])]
+        prefix, suffix = doi.split("/", 1)
+        attributes |= {
+            "doi": doi, "prefix": prefix, "suffix": suffix, "state": record["state"],
+            "isActive": record["state"] == "findable", "created": record["created"], "registered": record["registered"],
+            "updated": record["updated"], "metadataVersion": record["metadataVersion"], "source": "api",
+            "xml": base64.b64encode(b"<resource/>").decode(), "viewCount": 0, "citationCount": 0,
+        }
+        return {"id": doi, "type": "dois", "attributes": attributes,
+                "relationships": {"client": {"data": {"id": self.username.lower(), "type": "clients"}}}}
+
+
+def _rewrite(attributes: dict[str, Any]) -> dict[str, Any]:
+    """What DataCite does to what it is sent before storing it (datacite-notes.md, section 2.8)."""
+    stored = copy.deepcopy(attributes)
+    if isinstance(stored.get("publisher"), str):
+        stored["publisher"] = {"name": stored["publisher"]}
+    if stored.get("publicationYear") not in (None, ""):
+        stored["publicationYear"] = int(stored["publicationYear"])
+    if isinstance(stored.get("types"), dict) and stored["types"].get("resourceTypeGeneral"):
+        stored["types"] |= {"schemaOrg": "Dataset", "citeproc": "dataset", "bibtex": "misc", "ris": "DATA"}
+    for person in stored.get("creators", []) + stored.get("contributors", []):
+        person.setdefault("affiliation", [])
+        person.setdefault("nameIdentifiers", [])
+    rights_list = []
+    for rights in stored.get("rightsList", []) or []:
+        key = str(rights.get("rightsIdentifier", "")).lower()
+        if key in SPDX:
+            name, uri = SPDX[key]
+            rights = {"rights": name, "rightsUri": uri, "rightsIdentifier": key, "rightsIdentifierScheme": "SPDX",
+                      "schemeUri": "https://spdx.org/licenses/", "lang": rights.get("lang", "en")}
+        elif "rightsIdentifier" in rights:
+            rights = rights | {"rightsIdentifier": key}
+        rights_list.append(rights)
+    if "rightsList" in stored:
+        stored["rightsList"] = rights_list
+    subjects = stored.get("subjects")
+    if subjects:
+        labels = {FOS[s["subject"].lower()] for s in subjects if s.get("subject", "").lower() in FOS}
+        for label in sorted(labels - {s.get("subject") for s in subjects}):
+            subjects.append({"subject": label, "subjectScheme": "Fields of Science and Technology (FOS)",
+                             "schemeUri": "http://www.oecd.org/science/inno/38235147.pdf"})
+    return stored
+
+
+def _error(status: int, title: str) -> str:
+    return json.dumps({"errors": [{"status": str(status), "title": title}]})
+
+
+def _invalid(source: str, title: str, doi: str) -> str:
+    return json.dumps({"errors": [{"source": source, "title": title, "uid": doi}]})
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeDataCite
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {key.lower(): value for key, value in self.headers.items()}
+        result = self.fake.handle(self.command, self.path, headers, body)
+        if result == DROP:
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        status, text = result
+        payload = text.encode("utf-8")
+        self.send_response(status)
+        is_json = text.startswith("{")
+        self.send_header("Content-Type", "application/json; charset=utf-8" if is_json else "text/html")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+        pass
+
+
+class FakeServer:
+    """The fake on a real socket: `with FakeServer(fake) as url:` gives http://127.0.0.1:PORT/."""
+
+    def __init__(self, fake: FakeDataCite) -> None:
+        handler = type("Handler", (_Handler,), {"fake": fake})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
