@@ -16,6 +16,7 @@ import json
 import random
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,6 +53,7 @@ class Fault:
     path: str | None = None
     body: str | None = None  # raw body; a JSON:API error when None
     commit_then_drop: bool = False  # apply the write, then close the connection without answering
+    delay: float = 0.0  # with commit_then_drop: wait this long first, so the client's read time-out fires
 
 
 @dataclass
@@ -81,6 +83,7 @@ class FakeDataCite:
     # --- the API ------------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, str] | str:
         """(status, JSON text), or DROP to close the connection without an answer."""
+        fault = None
         with self.lock:
             parts = urlsplit(target)
             path, query = unquote(parts.path), parse_qs(parts.query)
@@ -92,7 +95,10 @@ class FakeDataCite:
             if method != "GET" and not owner:
                 return 401, _error(401, "Bad credentials.")
             result = self._route(method, path, query, owner, body)
-            return DROP if fault else result
+        if fault:
+            time.sleep(fault.delay)
+            return DROP
+        return result
 
     def _fault(self, method: str, path: str) -> Fault | None:
         for fault in self.faults:

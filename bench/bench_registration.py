@@ -1,0 +1,57 @@
+"""Benchmark: `register doi sync` for 1,000 generated records against the fake DataCite on 127.0.0.1.
+
+Runs: sync 1,000 new DOIs; plan and sync with nothing changed; plan and sync with 10 records
+changed. Reports the wall time and the HTTP requests (reads, writes) of each run.
+
+    python bench/bench_registration.py [N]
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
+
+from bench_build import make_register  # noqa: E402
+from fake_datacite import FakeDataCite, FakeServer  # noqa: E402
+
+TARGETS = "unchanged: no write, at most 1 read per 1,000 DOIs, under 5 s; 10 changed: exactly 10 writes"
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    fake = FakeDataCite(domains="register.example.org")
+    with tempfile.TemporaryDirectory() as tmp, FakeServer(fake) as url:
+        root = Path(tmp) / "register"
+        make_register(root, count)
+        env = {**os.environ, "DATACITE_USERNAME": fake.username, "DATACITE_PASSWORD": fake.password,
+               "DATACITE_URL": url}
+
+        def run(label: str, *args: str) -> None:
+            fake.log.clear()
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "generator", "doi", *args], cwd=root, env=env,
+                                    capture_output=True, text=True)
+            elapsed = time.perf_counter() - start
+            if result.returncode != 0:
+                sys.exit(f"{label} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+            print(f"{label:28} {elapsed:7.2f} s {len(fake.reads()):6} reads {len(fake.writes()):6} writes")
+
+        print(f"targets: {TARGETS}")
+        run(f"sync {count} new", "sync")
+        run("plan, nothing changed", "plan")
+        run("sync, nothing changed", "sync")
+        for path in sorted((root / "datasets").glob("*.yaml"))[:10]:
+            path.write_text(path.read_text().replace("Generated benchmark dataset", "Renamed benchmark dataset"))
+        run("plan, 10 changed", "plan")
+        run("sync, 10 changed", "sync")
+
+
+if __name__ == "__main__":
+    main()
