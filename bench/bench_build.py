@@ -6,12 +6,16 @@ plain Markdown pages of the same size, so the register's own overhead shows as a
 
     python bench/bench_build.py            # N = 100, 1000, 5000
     python bench/bench_build.py 100 1000   # chosen sizes
+
+Each size is measured REPEAT times (environment variable, default 3 up to 1,000 records and 1 above)
+and the median is reported: on a shared 2-core machine single runs vary by 20% or more.
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import statistics
 import shutil
 import subprocess
 import sys
@@ -122,13 +126,19 @@ def make_control(root: Path, register_root: Path) -> None:
 
 def measure(count: int) -> dict[str, float]:
     python = sys.executable
+    repeat = int(os.environ.get("REPEAT", 3 if count <= 1000 else 1))
     with tempfile.TemporaryDirectory() as tmp:
         register, control = Path(tmp) / "register", Path(tmp) / "control"
         make_register(register, count)
-        check_s, _ = run([python, "-m", "generator", "check"], register)
-        build_s, peak_mib = run([python, "-m", "mkdocs", "build", "--strict", "-q"], register)
         make_control(control, register)
-        plain_s, _ = run([python, "-m", "mkdocs", "build", "-q"], control)
+        checks, builds, plains, peaks = [], [], [], []
+        for _ in range(repeat):  # interleaved, so that a slow spell of the machine hits both builds
+            checks.append(run([python, "-m", "generator", "check"], register)[0])
+            build = run([python, "-m", "mkdocs", "build", "--strict", "-q"], register)
+            builds.append(build[0])
+            peaks.append(build[1])
+            plains.append(run([python, "-m", "mkdocs", "build", "-q"], control)[0])
+        check_s, build_s, plain_s, peak_mib = (statistics.median(v) for v in (checks, builds, plains, peaks))
     return {"n": count, "check_s": check_s, "build_s": build_s, "ms_per_page": 1000 * build_s / count,
             "peak_mib": peak_mib, "plain_s": plain_s, "ratio": build_s / plain_s}
 
