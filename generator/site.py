@@ -10,7 +10,8 @@ from generator.model import Dataset
 from generator.parallel import fork_map
 from generator.render import RenderContext, datacite, dump_json
 from generator.render import home, landing, license_page
-from generator.render.landing import image_name, page_path
+from generator.render.formats import DOWNLOADS
+from generator.render.paths import image_name, page_path
 from generator.render.license_text import license_page_path
 from generator.schema import record_schema
 
@@ -52,17 +53,18 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
 
 
 def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, str]:
-    """The generated files of one dataset: its landing page and its DataCite metadata beside it.
+    """The generated files of one dataset: its landing page, and its metadata and citations beside it.
 
     Rendering is most of the register's share of a build, so build_tree spreads it over the cores.
     """
     base = page_path(dataset.doi)
     attributes = datacite.build(dataset, ctx)
-    return {
+    files = {
         base + "index.md": landing.render(dataset, ctx),
         base + "datacite.json": dump_json(attributes),
         base + "datacite.xml": datacite.to_xml(attributes),
     }
+    return files | {base + name: render(dataset, ctx) for name, render in DOWNLOADS.items()}
 
 
 def hidden_paths(catalog: Catalog) -> set[str]:

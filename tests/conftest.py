@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,12 +25,31 @@ def golden(request: pytest.FixtureRequest):
     def compare(path: Path, actual: str) -> None:
         if update:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(actual, encoding="utf-8")
+            path.write_bytes(actual.encode("utf-8"))  # byte for byte: RIS lines end in CR LF
             return
         assert path.is_file(), f"{path} is missing; run pytest --update-golden and review it"
-        assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}"
+        assert actual == path.read_bytes().decode("utf-8"), f"output differs from {path}"
 
     return compare
+
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def mkdocs_build(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site_dir)],
+        capture_output=True, text=True, env=ENV, cwd=root,
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real register, built once by the real `mkdocs build --strict`."""
+    site_dir = tmp_path_factory.mktemp("build") / "site"
+    result = mkdocs_build(ROOT, site_dir)
+    assert result.returncode == 0, result.stderr
+    return site_dir
 
 
 MKDOCS_YML = """\

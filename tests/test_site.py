@@ -13,25 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from conftest import MINIMAL, ROOT, make_register
-
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-
-def mkdocs_build(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site_dir)],
-        capture_output=True, text=True, env=ENV, cwd=root,
-    )
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site_dir = tmp_path_factory.mktemp("build") / "site"
-    result = mkdocs_build(ROOT, site_dir)
-    assert result.returncode == 0, result.stderr
-    return site_dir
-
+from conftest import MINIMAL, ROOT, make_register, mkdocs_build
 
 class _Links(HTMLParser):
     def __init__(self) -> None:
@@ -145,3 +127,11 @@ def test_datacite_metadata_is_published_next_to_each_landing_page(site: Path):
         assert attributes["doi"] == doi and attributes["url"].endswith(f"/{doi}/")
         assert (site / doi / "datacite.xml").read_text(encoding="utf-8").startswith("<?xml")
         assert 'href="datacite.json"' in (site / doi / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_works_a_license_requires_are_listed_to_copy(site: Path):
+    page = (site / "10.23698/aida/drske/index.html").read_text(encoding="utf-8")
+    works = page[page.index('<ol class="dr-works">'):page.index("</ol>", page.index('<ol class="dr-works">'))]
+    assert works.count("<li>") == 2
+    assert "Skeletal data from the Visual Sweden project DROID [Data set]. Version 1.1.0." in works
+    assert "https://doi.org/10.1007/s10278-020-00384-4" in works

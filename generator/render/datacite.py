@@ -18,7 +18,7 @@ from jsonschema.validators import validator_for
 
 from generator.model import Agent, Dataset
 from generator.render import RenderContext, license_text
-from generator.render.landing import human_size, landing_url
+from generator.render.paths import human_size, landing_url
 
 SCHEMA_VERSION = "http://datacite.org/schema/kernel-4"
 ORCID = {"nameIdentifierScheme": "ORCID", "schemeUri": "https://orcid.org"}

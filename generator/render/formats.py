@@ -5,12 +5,26 @@ from __future__ import annotations
 from typing import Callable
 
 from generator.model import Dataset
-from generator.render import RenderContext, citation, datacite, dump_json, landing, license_text
+from generator.render import RenderContext, bibtex, citation, csl, datacite, dump_json, head, jsonld, landing
+from generator.render import license_text, ris
 
-FORMATS: dict[str, Callable[[Dataset, RenderContext], str]] = {
+Renderer = Callable[[Dataset, RenderContext], str]
+
+# Files published beside each landing page, by name.
+DOWNLOADS: dict[str, Renderer] = {
+    "citation.bib": bibtex.render,
+    "citation.biblatex.bib": bibtex.render_biblatex,
+    "citation.ris": ris.render,
+    "csl.json": csl.render,
+    "schema.jsonld": jsonld.render,
+    "linkset.json": head.linkset,
+}
+
+FORMATS: dict[str, Renderer] = {
     "landing.md": landing.render,
     "licenses.md": license_text.render,
     "citation.txt": lambda dataset, ctx: citation.text(dataset, ctx) + "\n",
     "datacite.json": lambda dataset, ctx: dump_json(datacite.build(dataset, ctx)),
     "datacite.xml": lambda dataset, ctx: datacite.to_xml(datacite.build(dataset, ctx)),
+    **DOWNLOADS,
 }

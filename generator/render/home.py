@@ -5,7 +5,7 @@ from __future__ import annotations
 from generator.catalog import Catalog
 from generator.render import template_env
 from generator.render.citation import doi_url
-from generator.render.landing import front_matter, image_name, page_path
+from generator.render.paths import front_matter, image_name, page_path
 
 _env = template_env()
 

@@ -2,53 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 import iso3166
-import json
+from markupsafe import Markup
 
-from markupsafe import Markup, escape
-
-from generator.config import SiteConfig
 from generator.model import Dataset
-from generator.render import RenderContext, citation, license_text, template_env
+from generator.render import RenderContext, citation, head, license_text, template_env
 from generator.render.markdown import inline_html, to_html
+from generator.render.paths import front_matter, human_size, image_name, page_path, root_from
 
 SNOMED_BROWSER = "https://browser.ihtsdotools.org/?perspective=full&edition=MAIN&conceptId1={}"
 _env = template_env()
 _env.filters["markdown"] = lambda text: Markup(to_html(text)) if text else ""
 _env.filters["inline_markdown"] = lambda text: Markup(inline_html(text)) if text else ""
-
-
-def page_path(doi: str) -> str:
-    """Site path of a dataset's landing page: the DOI itself, so that migrated DOIs keep resolving."""
-    return f"{doi.lower()}/"
-
-
-def landing_url(config: SiteConfig, doi: str) -> str:
-    """The landing page URL of a DOI: the one rule for the site and for DataCite."""
-    return config.site_url + page_path(doi)
-
-
-def root_from(path: str) -> str:
-    """Relative link from a page at `path` (e.g. 10.1/a/b/) back to the site root."""
-    return "../" * len(PurePosixPath(path).parts)
-
-
-def human_size(size: int) -> str:
-    """Bytes in decimal units, as storage is sold: 4.5 GB, 2.4 TB."""
-    value = float(size)
-    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
-        if value < 1000 or unit == "PB":
-            return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}".replace(".0 ", " ")
-        value /= 1000
-    raise AssertionError("unreachable")
-
-
-def image_name(file: str) -> str:
-    """Site file name of an example image, next to the landing page."""
-    return f"images/{PurePosixPath(file).name}"
 
 
 def facts(dataset: Dataset) -> list[tuple[str, Any]]:
@@ -98,6 +65,7 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
         ds=dataset,
         doi_url=citation.doi_url(dataset.doi),
         citation=citation.text(dataset, ctx),
+        works=license_text.works_to_cite(dataset, ctx),
         facts=facts(dataset),
         licenses=license_text.build(dataset, ctx),
         license_html=lambda text: Markup(to_html(text)),
@@ -109,13 +77,4 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
         holders=", ".join(holder.display_name for holder in dataset.copyright.holders),
     )
     front = {"title": dataset.title, "description": dataset.description.strip().split("\n\n")[0][:300]}
-    return front_matter(front, hidden=dataset.hidden) + html
-
-
-def front_matter(values: dict[str, str], *, hidden: bool = False) -> str:
-    """MkDocs front matter. Themes print page.title unescaped into <title>, so values are HTML-escaped;
-    JSON strings are valid YAML and need no further quoting."""
-    lines = [f"{key}: {json.dumps(str(escape(value)))}" for key, value in values.items()]
-    if hidden:
-        lines += ["robots: noindex, nofollow", "search:", "  exclude: true"]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
+    return front_matter(front, hidden=dataset.hidden, head=head.render(dataset, ctx)) + html

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from generator.licenses import LicenseLibrary, LicenseTemplate
 from generator.render import template_env
-from generator.render.landing import front_matter
+from generator.render.paths import front_matter
 from generator.render.license_text import fill, license_page_path, placeholders
 from generator.render.markdown import to_html
 
