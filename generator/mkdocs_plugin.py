@@ -52,6 +52,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         self._html: dict[str, str] = {}
         config.extra_css.append("assets/register.css")
+        config.extra_javascript.append("assets/register.js")
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:

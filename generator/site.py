@@ -48,6 +48,7 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
         for version in template.versions:
             tree[license_page_path(template.id, version) + "index.md"] = license_page.render(template, version)
     tree["assets/register.css"] = ASSETS / "register.css"
+    tree["assets/register.js"] = ASSETS / "register.js"
     tree["schema/dataset.schema.json"] = record_schema()
     return dict(tree)
 

@@ -133,5 +133,5 @@ def test_the_works_a_license_requires_are_listed_to_copy(site: Path):
     page = (site / "10.23698/aida/drske/index.html").read_text(encoding="utf-8")
     works = page[page.index('<ol class="dr-works">'):page.index("</ol>", page.index('<ol class="dr-works">'))]
     assert works.count("<li>") == 2
-    assert "Skeletal data from the Visual Sweden project DROID [Data set]. Version 1.1.0." in works
+    assert "Skeletal data from the Visual Sweden project DROID [Data set] [Internet]. Version 1.1.0." in works
     assert "https://doi.org/10.1007/s10278-020-00384-4" in works

@@ -8,7 +8,7 @@ import iso3166
 from markupsafe import Markup
 
 from generator.model import Dataset
-from generator.render import RenderContext, citation, head, license_text, template_env
+from generator.render import RenderContext, citation, head, license_text, styles, template_env
 from generator.render.markdown import inline_html, to_html
 from generator.render.paths import front_matter, human_size, image_name, page_path, root_from
 
@@ -64,7 +64,8 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
     html = _env.get_template("landing.html.j2").render(
         ds=dataset,
         doi_url=citation.doi_url(dataset.doi),
-        citation=citation.text(dataset, ctx),
+        citations=styles.render_all(dataset, ctx),
+        style_labels={style: label for style, (label, _) in styles.STYLES.items()},
         works=license_text.works_to_cite(dataset, ctx),
         facts=facts(dataset),
         licenses=license_text.build(dataset, ctx),

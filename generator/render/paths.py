@@ -10,6 +10,11 @@ from markupsafe import escape
 from generator.config import SiteConfig
 
 
+def doi_url(doi: str) -> str:
+    """The DOI as a link, the way DataCite asks DOIs to be shown."""
+    return f"https://doi.org/{doi}"
+
+
 def page_path(doi: str) -> str:
     """Site path of a dataset's landing page: the DOI itself, so that migrated DOIs keep resolving."""
     return f"{doi.lower()}/"
