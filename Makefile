@@ -3,7 +3,7 @@ VENV ?= .venv
 export NO_MKDOCS_2_WARNING := 1
 PY := $(VENV)/bin/python
 
-.PHONY: site test serve
+.PHONY: site test serve browser
 
 $(VENV)/installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,5 +18,8 @@ site: $(VENV)/installed
 serve: $(VENV)/installed
 	$(VENV)/bin/mkdocs serve
 
-test: $(VENV)/installed
+browser:
+	bash scripts/install-browser
+
+test: $(VENV)/installed browser
 	$(VENV)/bin/python -m pytest

@@ -1,0 +1,107 @@
+"""The landing page in a real browser: Debian's Chromium driven by Playwright, the site served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from generator import catalog, config
+from generator.render import styles
+from generator.site import context
+
+from conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+# As the machine's notes advise: no background traffic, which this closed network would refuse.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Browser:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str):
+    context_ = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context_.new_page()
+    page.requests = []  # type: ignore[attr-defined]
+    page.on("request", lambda request: page.requests.append(request.url))  # type: ignore[attr-defined]
+    yield page
+    context_.close()
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[str, dict[str, str]]:
+    register = catalog.load_catalog(config.load(ROOT / "mkdocs.yml"))
+    ctx = context(register)
+    return {entry.dataset.doi: styles.render_all(entry.dataset, ctx) for entry in register.entries}
+
+
+def visible_citation(page: Page) -> str:
+    return page.locator("p.dr-citation:visible").inner_text()
+
+
+def test_switching_the_style_and_copying_the_citation(page: Page, base_url: str, expected):
+    page.goto(base_url + "10.23698/aida/ctpa/")
+    citations = expected["10.23698/aida/ctpa"]
+    assert visible_citation(page) == citations["nlm"]
+    before = len(page.requests)  # type: ignore[attr-defined]
+
+    page.select_option("#dr-style", "apa")
+    assert visible_citation(page) == citations["apa"]
+    assert page.locator("p.dr-citation:visible").count() == 1
+    page.get_by_role("button", name="Copy", exact=True).click()
+    page.get_by_text("Copied.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == citations["apa"]
+    assert len(page.requests) == before, "switching or copying made a network request"  # type: ignore[attr-defined]
+
+    page.goto(base_url + "10.23698/aida/brln/")  # the chosen style is kept from page to page
+    assert visible_citation(page) == expected["10.23698/aida/brln"]["apa"]
+    hosts = {urlsplit(url).hostname for url in page.requests}  # type: ignore[attr-defined]
+    assert hosts == {"127.0.0.1"}, f"the page loaded something from elsewhere: {hosts}"
+
+
+def test_copying_the_works_to_cite(page: Page, base_url: str, expected):
+    page.goto(base_url + "10.23698/aida/drske/")
+    page.select_option("#dr-style", "ieee")
+    page.get_by_role("button", name="Copy the list").click()
+    page.get_by_text("Copied.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()").split("\n")
+    assert copied[0] == "1. " + expected["10.23698/aida/drske"]["ieee"]
+    assert copied[1].startswith("2. Stadler, C.B., Lindvall, M., Lundström, C. et al. Proactive Construction")
+    assert len(copied) == 2
+
+
+def test_without_javascript_the_default_style_shows(browser: Browser, base_url: str, expected):
+    context_ = browser.new_context(java_script_enabled=False)
+    page = context_.new_page()
+    page.goto(base_url + "10.23698/aida/ctpa/")
+    assert visible_citation(page) == expected["10.23698/aida/ctpa"]["nlm"]
+    context_.close()
