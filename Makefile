@@ -3,7 +3,7 @@ VENV ?= .venv
 export NO_MKDOCS_2_WARNING := 1
 PY := $(VENV)/bin/python
 
-.PHONY: site test serve browser
+.PHONY: site test serve test-tools
 
 $(VENV)/installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,8 +18,8 @@ site: $(VENV)/installed
 serve: $(VENV)/installed
 	$(VENV)/bin/mkdocs serve
 
-browser:
-	bash scripts/install-browser
+test-tools:
+	bash scripts/install-test-tools
 
-test: $(VENV)/installed browser
+test: $(VENV)/installed test-tools
 	$(VENV)/bin/python -m pytest

@@ -137,3 +137,21 @@ def test_citation_downloads_are_published_and_keys_are_unique(site: Path):
         assert item["type"] == "dataset" and item["DOI"] == doi
     assert len(set(keys)) == len(keys)
     assert 'href="citation.bib"' in page(site, "10.23698/aida/ctpa")
+
+
+BIB_RECORDS = sorted((Path(__file__).parent / "golden").glob("*/citation.bib"))
+
+
+@pytest.mark.parametrize("bib", BIB_RECORDS, ids=lambda path: path.parent.name)
+def test_citation_bib_compiles_with_classic_bibtex(bib: Path, tmp_path: Path):
+    import subprocess
+
+    key = re.match(r"@misc\{([^,]+),", bib.read_text(encoding="utf-8")).group(1)
+    (tmp_path / "citation.bib").write_bytes(bib.read_bytes())
+    (tmp_path / "paper.aux").write_text(f"\\relax\n\\citation{{{key}}}\n\\bibstyle{{plain}}\n\\bibdata{{citation}}\n")
+    result = subprocess.run(["bibtex", "paper"], cwd=tmp_path, capture_output=True, text=True)
+    log = (tmp_path / "paper.blg").read_text(encoding="utf-8", errors="replace")
+    assert result.returncode == 0, log
+    assert "Warning--" not in log and "error message" not in log, log
+    bbl = (tmp_path / "paper.bbl").read_text(encoding="utf-8")
+    assert f"\\bibitem{{{key}}}" in bbl and "[Data set]" in bbl

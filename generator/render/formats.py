@@ -6,7 +6,7 @@ from typing import Callable
 
 from generator.model import Dataset
 from generator.render import RenderContext, bibtex, citation, csl, datacite, dump_json, head, jsonld, landing
-from generator.render import license_text, ris
+from generator.render import license_text, ris, styles
 
 Renderer = Callable[[Dataset, RenderContext], str]
 
@@ -24,6 +24,7 @@ FORMATS: dict[str, Renderer] = {
     "landing.md": landing.render,
     "licenses.md": license_text.render,
     "citation.txt": lambda dataset, ctx: citation.text(dataset, ctx) + "\n",
+    "styles.txt": lambda dataset, ctx: "".join(f"{style}: {text}\n" for style, text in styles.render_all(dataset, ctx).items()),
     "datacite.json": lambda dataset, ctx: dump_json(datacite.build(dataset, ctx)),
     "datacite.xml": lambda dataset, ctx: datacite.to_xml(datacite.build(dataset, ctx)),
     **DOWNLOADS,
