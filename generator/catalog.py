@@ -183,6 +183,11 @@ def _parameters(doc: SourceDoc, i: int, license: LicenseRef, template: LicenseTe
             )
 
 
+MAX_IMAGE_BYTES = 5_000_000
+MAX_IMAGE_SIDE = 6000
+IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+
+
 def _images(entry: Entry) -> None:
     doc = entry.doc
     base = doc.path.parent.resolve()
@@ -197,6 +202,31 @@ def _images(entry: Entry) -> None:
             doc.problems.append(doc.problem(("images", i, "file"), "images must be inside the datasets folder"))
         elif not path.is_file():
             doc.problems.append(doc.problem(("images", i, "file"), f"no such image file: {image.file}"))
+        else:
+            problem = _image_problem(path)
+            if problem:
+                doc.problems.append(doc.problem(("images", i, "file"), problem))
+
+
+def _image_problem(path: Path) -> str | None:
+    """Why an example image cannot be published as it is, or None."""
+    from PIL import Image, UnidentifiedImageError  # only registers with images pay for Pillow
+
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return (f"the image is {size / 1e6:.1f} MB; example images may be at most {MAX_IMAGE_BYTES / 1e6:.0f} MB "
+                "(save it smaller, e.g. as a JPEG of at most 2000 pixels a side)")
+    try:
+        with Image.open(path) as picture:
+            picture.verify()
+            kind, (width, height) = picture.format, picture.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "the file is not a readable PNG, JPEG, GIF or WebP image"
+    if kind not in IMAGE_FORMATS:
+        return f"the image is {kind}; use PNG, JPEG, GIF or WebP"
+    if max(width, height) > MAX_IMAGE_SIDE:
+        return f"the image is {width}×{height} pixels; at most {MAX_IMAGE_SIDE} pixels a side are allowed"
+    return None
 
 
 # Where a part of the DataCite metadata comes from in the record, to locate its problems.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+import sys
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -10,7 +13,7 @@ import click
 from generator import catalog as catalog_module
 from generator import config as config_module
 from generator import licenses as licenses_module
-from generator.errors import RecordErrors, RegisterError
+from generator.errors import Problem, RecordErrors, RegisterError
 from generator.schema import record_schema
 
 T = TypeVar("T")
@@ -29,16 +32,87 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+              help="text: path:line:col lines; github: workflow commands that annotate a pull request; json: for tools.")
 @_config_option
-def check(paths: tuple[Path, ...], config_file: Path) -> None:
+def check(paths: tuple[Path, ...], output: str, config_file: Path) -> None:
     """Check every record (or only PATHS) and print every problem as path:line:col: key: message."""
     config = config_module.load(config_file)
     files = [file for path in paths for file in (catalog_module.discover(path) if path.is_dir() else [path])]
     catalog, problems = catalog_module.check(config, files if paths else None)
-    if problems:
-        raise RecordErrors(problems)
     count = len(files) if paths else len(catalog.entries)
-    click.echo(f"{count} record{'s' if count != 1 else ''} checked: no problems.")
+    if output == "json":
+        click.echo(json.dumps({"records": count, "problems": [dataclasses.asdict(p) for p in problems]}, indent=2))
+    elif output == "github" and problems:
+        for problem in problems:
+            click.echo(github_annotation(problem))
+    if problems:
+        if output == "text":
+            raise RecordErrors(problems)
+        raise click.exceptions.Exit(1)
+    if output != "json":
+        click.echo(f"{count} record{'s' if count != 1 else ''} checked: no problems.")
+
+
+def github_annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command that shows the problem on its line of the pull request's diff."""
+
+    def escape(text: str, *, property_value: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+    return (f"::error file={escape(problem.path, property_value=True)},line={problem.line},col={problem.column},"
+            f"title={escape(problem.key, property_value=True)}::{escape(problem.key + ': ' + problem.message)}")
+
+
+@cli.command()
+@click.option("--title", help="Full title of the dataset.")
+@click.option("--author", "authors", multiple=True, metavar="'FAMILY, GIVEN[, ORCID]'", help="An author (repeatable).")
+@click.option("--license", "licenses", multiple=True, metavar="ID", help="A license of licenses/ (repeatable).")
+@click.option("--contact", "contacts", multiple=True, metavar="'NAME <EMAIL>'", help="A contact (repeatable).")
+@click.option("--no-input", is_flag=True, help="Ask nothing; leave what the flags do not give as FILL IN.")
+@_config_option
+def new(title: str | None, authors: tuple[str, ...], licenses: tuple[str, ...], contacts: tuple[str, ...],
+        no_input: bool, config_file: Path) -> None:
+    """Start a new record with a fresh DOI; what is not known yet is marked FILL IN."""
+    import random
+    import re
+    from datetime import date
+
+    from generator import scaffold
+
+    config = config_module.load(config_file)
+    if not config.doi_prefix:
+        raise RegisterError("mkdocs.yml: dataset-register.doi_prefix is needed to give a new record its DOI")
+    ask = not no_input and sys.stdin.isatty()
+    if ask and not title:
+        title = click.prompt("Title of the dataset")
+    if ask and not authors:
+        authors = tuple(click.prompt("Authors, separated by ';' as 'Family, Given, ORCID'").split(";"))
+    if ask and not licenses:
+        known = ", ".join(sorted(p.parent.name for p in config.licenses_dir.glob("*/license.yaml")))
+        licenses = tuple(click.prompt(f"Licenses, separated by spaces ({known})", default="controlled-access").split())
+    if ask and not contacts:
+        contacts = tuple(click.prompt("Contacts, separated by ';' as 'Name <e-mail>'").split(";"))
+    answers = scaffold.Answers(title=title, licenses=list(licenses))
+    for text in authors:
+        parts = [part.strip() for part in text.split(",")]
+        if len(parts) < 2 or not parts[0]:
+            raise RegisterError(f"--author {text!r}: write it as 'Family, Given' or 'Family, Given, ORCID'")
+        answers.authors.append((parts[0], parts[1], parts[2] if len(parts) > 2 and parts[2] else None))
+    for text in contacts:
+        match = re.fullmatch(r"\s*(.+?)\s*<\s*(\S+@\S+)\s*>\s*", text)
+        if not match:
+            raise RegisterError(f"--contact {text!r}: write it as 'Name <name@example.org>'")
+        answers.contacts.append((match.group(1), match.group(2)))
+    taken = {path.stem for path in catalog_module.discover(config.datasets_dir)}
+    suffix = scaffold.fresh_suffix(taken, random.SystemRandom())
+    doi = f"{config.doi_prefix}/{suffix}"
+    path = config.datasets_dir / scaffold.file_name(doi)
+    config.datasets_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(scaffold.record(doi, answers, date.today()), encoding="utf-8")
+    click.echo(f"Created {path.relative_to(config.root)} for the DOI {doi}.")
+    click.echo("Replace every FILL IN in it, then run: register check")
 
 
 @cli.command()

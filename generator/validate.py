@@ -17,18 +17,32 @@ _PATTERN_HINTS = {
 }
 
 
+PLACEHOLDER = "FILL IN"
+
+
 def parse(doc: SourceDoc, doi_prefix: str | None = None) -> Dataset | None:
     """The validated Dataset, or None with every problem appended to `doc.problems`."""
     if doc.problems and doc.data is None:
         return None
+    placeholders = dict(_placeholders(doc.data, ()))
+    doc.problems.extend(doc.problem(path, f"fill this in: {text}") for path, text in placeholders.items())
     try:
         dataset = Dataset.model_validate(doc.data, context={"doi_prefix": doi_prefix})
     except ValidationError as error:
-        doc.problems.extend(_problem(doc, detail) for detail in error.errors(include_url=False))
+        details = [d for d in error.errors(include_url=False) if tuple(d["loc"]) not in placeholders]
+        doc.problems.extend(_problem(doc, detail) for detail in details)
         return None
     problems = record_rules(doc, dataset)
     doc.problems.extend(problems)
     return None if doc.problems else dataset
+
+
+def _placeholders(data: Any, path: KeyPath) -> list[tuple[KeyPath, str]]:
+    """Values `register new` left for the contributor, e.g. "FILL IN: the dataset's full title"."""
+    if isinstance(data, str) and data.startswith(PLACEHOLDER):
+        return [(path, data.removeprefix(PLACEHOLDER).lstrip(": ") or "a value is needed here")]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
+    return [found for key, value in items for found in _placeholders(value, (*path, key))]
 
 
 def _problem(doc: SourceDoc, detail: Any) -> Problem:

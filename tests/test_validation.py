@@ -8,15 +8,17 @@ import pytest
 
 from generator import catalog, config
 
-from conftest import ROOT
+from conftest import MINIMAL, ROOT
 
 INVALID = ROOT / "tests" / "invalid"
 CASES = sorted(path for path in INVALID.iterdir() if path.suffix == ".yaml" or path.is_dir())
 
 
 def records_of(case: Path) -> dict[str, str | bytes]:
-    files = sorted(case.iterdir()) if case.is_dir() else [case]
-    return {file.name: file.read_bytes() for file in files}
+    """A case is one record file, or a folder of records (with their images) put into datasets/ as it is."""
+    if not case.is_dir():
+        return {case.name: case.read_bytes()}
+    return {str(file.relative_to(case)): file.read_bytes() for file in sorted(case.rglob("*")) if file.is_file()}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda path: path.stem)
@@ -38,3 +40,22 @@ def test_every_problem_of_every_record_is_reported_at_once(register):
     root = register(broken)
     _, problems = catalog.check(config.load(root / "mkdocs.yml"))
     assert {problem.path for problem in problems} == {f"datasets/{name}" for name in broken}
+
+
+def test_an_oversized_image_is_reported_with_the_limit(register):
+    record = (INVALID / "image-too-large" / "image-too-large.yaml").read_text()
+    root = register({"image-too-large.yaml": record.replace("huge.png", "big.jpg")})
+    (root / "datasets" / "images").mkdir()
+    (root / "datasets" / "images" / "big.jpg").write_bytes(b"\xff" * 5_200_000)
+    assert [str(p) for p in catalog.check(config.load(root / "mkdocs.yml"))[1]] == [
+        "datasets/image-too-large.yaml:17:11: images[0].file: the image is 5.2 MB; example images may be at most "
+        "5 MB (save it smaller, e.g. as a JPEG of at most 2000 pixels a side)"
+    ]
+
+
+def test_placeholders_left_by_register_new_are_reported_once(register):
+    record = MINIMAL.format(name="todo").replace("email: steward@example.org", 'email: "FILL IN: their e-mail address"')
+    root = register({"todo.yaml": record})
+    assert [str(p) for p in catalog.check(config.load(root / "mkdocs.yml"))[1]] == [
+        "datasets/todo.yaml:15:12: contacts[0].email: fill this in: their e-mail address"
+    ]
