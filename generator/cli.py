@@ -179,6 +179,20 @@ def doi_sync(only: tuple[str, ...], production: bool, config_file: Path) -> None
         raise click.exceptions.Exit(1)
 
 
+@doi.command("diff")
+@click.argument("base_ref")
+@_config_option
+def doi_diff(base_ref: str, config_file: Path) -> None:
+    """Markdown for a pull request: what merging would do at DataCite, compared with BASE_REF. No network."""
+    from generator.registration import diff
+    from generator.registration.plan import desired
+
+    config = config_module.load(config_file)
+    now = desired(catalog_module.load_catalog(config))
+    before = diff.at_ref(config, base_ref)
+    click.echo(diff.markdown(diff.changes(before, now), diff.removed(before, now)), nl=False)
+
+
 def _reading(read: Callable[[], T]) -> T:
     """Reading DataCite failed: nothing was written, so say so and stop."""
     from generator.registration.client import RegistrationError

@@ -151,7 +151,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _short(value: Any, limit: int = 160) -> str:
+def _short(value: Any, limit: int = 2000) -> str:
     if value is None:
         return "(none)"
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
