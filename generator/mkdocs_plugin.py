@@ -81,8 +81,9 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         # A generated page's body is finished HTML: Python-Markdown would only pass it through,
         # at about 1.7 ms a page, so it gets an empty text and the HTML comes back in on_page_content.
-        if page.file.generated_by is not None and page.file.src_uri in self.tree:
-            self._html[page.file.src_uri] = markdown
+        uri = page.file.src_uri
+        if page.file.generated_by is not None and uri in self.tree and uri not in site.MARKDOWN_PAGES:
+            self._html[uri] = markdown
             return ""
         return markdown
 

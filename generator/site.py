@@ -13,9 +13,12 @@ from generator.render import home, landing, license_page
 from generator.render.formats import DOWNLOADS
 from generator.render.paths import image_name, page_path
 from generator.render.license_text import license_page_path
+from generator import reference
 from generator.schema import record_schema
 
 Content = str | Path  # text to write, or a file to copy
+# Generated pages written in Markdown; every other generated page is finished HTML.
+MARKDOWN_PAGES = frozenset({"record-format.md", "contributing.md"})
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
@@ -50,6 +53,10 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     tree["assets/register.css"] = ASSETS / "register.css"
     tree["assets/register.js"] = ASSETS / "register.js"
     tree["schema/dataset.schema.json"] = record_schema()
+    tree["record-format.md"] = reference.render(catalog.config.datasets_dir / "aida-example-full.yaml")
+    guide = catalog.config.root / "CONTRIBUTING.md"
+    if guide.is_file():
+        tree["contributing.md"] = guide.read_text(encoding="utf-8")
     return dict(tree)
 
 

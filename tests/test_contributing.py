@@ -81,3 +81,21 @@ def test_the_pre_commit_hook_checks_changed_records():
     assert re.search(hook["files"], "datasets/aida-ctpa.yaml") and not re.search(hook["files"], "docs/index.md")
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert config["repos"][0]["hooks"][0]["id"] == "register-check"
+
+
+def test_the_record_format_reference_lists_every_key_of_the_model():
+    from generator import reference
+    from generator.reference import _models
+    from generator.model import Dataset
+
+    page = reference.render(ROOT / "datasets" / "aida-example-full.yaml")
+    for model in _models(Dataset, []):
+        for name in model.model_fields:
+            assert f"| `{name}` |" in page, f"{model.__name__}.{name}"
+    assert "doi: 10.23698/aida/example-full" in page  # the annotated example
+
+
+def test_the_contributor_guide_is_a_page_of_the_site(site):
+    page = (site / "contributing" / "index.html").read_text(encoding="utf-8")
+    assert "register new" in page and "What the messages mean" in page
+    assert (site / "record-format" / "index.html").is_file()
