@@ -115,6 +115,51 @@ def new(title: str | None, authors: tuple[str, ...], licenses: tuple[str, ...], 
     click.echo("Replace every FILL IN in it, then run: register check")
 
 
+@cli.group("import")
+def import_() -> None:
+    """Bring records over from another register."""
+
+
+@import_.command("jekyll")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), help="Folder for the records; datasets/ by default.")
+@click.option("--force", is_flag=True, help="Overwrite records that were edited since they were imported.")
+@_config_option
+def import_jekyll(source: Path, into: Path | None, force: bool, config_file: Path) -> None:
+    """Convert an AIDA-style Jekyll register (_datasets/<doi>.md) into records, and report every defect."""
+    import time
+
+    from generator.importers import jekyll
+
+    config = config_module.load(config_file)
+    if not jekyll.find_records(source):
+        raise RegisterError(f"{source}: no _datasets/**/*.md files, so this is not a Jekyll register; nothing was written")
+    start = time.perf_counter()
+    report = jekyll.run(source, into or config.datasets_dir, force=force)
+    failed = [r for r in report.converted if r.text is None]
+    noted = [r for r in report.converted if r.text is not None and r.notes]
+    clean = [r for r in report.converted if r.text is not None and not r.notes]
+    click.echo(f"Converted cleanly: {len(clean)}")
+    click.echo(f"Converted with notes: {len(noted)}")
+    for result in noted:
+        for note in result.notes:
+            click.echo(f"  {note}")
+    click.echo(f"Not converted: {len(failed)}")
+    for result in failed:
+        for note in result.notes:
+            click.echo(f"  {note}")
+    for path in report.kept:
+        click.echo(f"Kept {path}: it differs from what the import makes (edited since?); --force overwrites it")
+    _, problems = catalog_module.check(config, report.written or None) if report.written else ((), [])
+    if problems:
+        click.echo(f"What register check reports on the imported records ({len(problems)}):")
+        for problem in problems:
+            click.echo(f"  {problem}")
+    click.echo(f"{len(report.written)} records written in {time.perf_counter() - start:.1f} s.")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the record format (kept in schema/dataset.schema.json for editors)."""

@@ -1,0 +1,343 @@
+"""`register import jekyll`: an AIDA-style Jekyll register (`_datasets/<doi>.md`) into records of this format.
+
+Every value is carried over as the old record has it, or left for a person: what cannot be mapped
+without guessing becomes a note with the old record's line, or a `FILL IN` that `register check`
+reports. Nothing is invented to make a record pass.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.catalog import expected_file_stem
+from generator.errors import KeyPath, display_path
+from generator.importers.yaml_writer import dump
+from generator.loader import SourceDoc, parse_text
+from generator.validate import PLACEHOLDER
+
+LICENSES = {"controlled access": "controlled-access", "aida license": "aida", "aida by license": "aida-by",
+            "aida ca license": "aida-ca", "aida by ca license": "aida-by-ca"}
+PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "af", "la", "le", "ten", "ter"}
+HEADER = "# yaml-language-server: $schema=../schema/dataset.schema.json\n# Imported from {source}\n"
+
+
+@dataclass
+class Converted:
+    """One old record: its new text and what a person must know about it."""
+
+    source: Path
+    doi: str | None = None
+    text: str | None = None
+    notes: list[str] = field(default_factory=list)
+    images: list[tuple[Path, str]] = field(default_factory=list)  # (old file, new name relative to datasets/)
+
+
+def find_records(source: Path) -> list[Path]:
+    """The `_datasets/**/*.md` files of a Jekyll site folder (or of its `_datasets` folder itself)."""
+    folder = source if source.name == "_datasets" else source / "_datasets"
+    return sorted(folder.rglob("*.md")) if folder.is_dir() else []
+
+
+def convert(path: Path, site_root: Path) -> Converted:
+    """Convert one old record; `site_root` is where the old site's /assets live."""
+    result = Converted(path)
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"---\n(.*?\n)---\n?(.*)", text, re.DOTALL)
+    if not match:
+        result.notes.append(f"{display_path(path)}:1: not converted: no front matter between '---' lines")
+        return result
+    doc = parse_text("\n" + match.group(1), SourceDoc(path, display_path(path)))  # "\n": line numbers as in the file
+    if doc.problems or not isinstance(doc.data, dict):
+        result.notes += [f"{p.path}:{p.line}: not converted: {p.message}" for p in doc.problems] or [
+            f"{display_path(path)}:1: not converted: the front matter is not a mapping"]
+        return result
+    _Mapper(doc, result, match.group(2), site_root).run()
+    _stale_modification(match.group(1), doc, result)
+    return result
+
+
+def _stale_modification(front: str, doc: SourceDoc, result: Converted) -> None:
+    """A version comment dated after dateModified (`# v1.0.2 2020-07-05: ...`) means the date was not kept up."""
+    modified = str(((doc.data or {}).get("datacite") or {}).get("dateModified") or "")
+    for number, line in enumerate(front.splitlines(), start=2):
+        found = re.search(r"#\s*v?\d+(\.\d+)*\s+(\d{4}-\d{2}-\d{2})", line)
+        if found and modified and found.group(2) > modified:
+            result.notes.append(f"{doc.display}:{number}: dateModified {modified} is older than the change noted here "
+                                f"({found.group(2)}); the new record keeps {modified}: update modified if the data changed")
+
+
+class _Mapper:
+    def __init__(self, doc: SourceDoc, result: Converted, body: str, site_root: Path) -> None:
+        self.doc, self.result, self.body, self.site_root = doc, result, body, site_root
+        data = doc.data
+        self.meta: dict[str, Any] = data.get("datacite") or {}
+        self.other: dict[str, Any] = data.get("other") or {}
+
+    def note(self, path: KeyPath, message: str) -> None:
+        self.result.notes.append(f"{self.doc.display}:{self.doc.mark(path)[0]}: {message}")
+
+    def get(self, block: str, key: str) -> Any:
+        value = (self.meta if block == "datacite" else self.other).get(key)
+        return value if value not in (None, "", []) else None
+
+    def run(self) -> None:
+        doi = self._doi()
+        if doi is None:
+            return
+        record: dict[str, Any] = {"doi": doi}
+        record["title"] = self.get("datacite", "name") or self._fill(("datacite", "name"), "the title (the old record has none)")
+        if self.get("other", "shortName"):
+            record["short_name"] = self.get("other", "shortName")
+        if self.get("datacite", "version"):
+            record["version"] = str(self.get("datacite", "version"))
+        record["status"] = self._status()
+        for key, old in (("created", "dateCreated"), ("published", "datePublished"), ("modified", "dateModified")):
+            value = self._date(old, required=key == "published")
+            if value:
+                record[key] = value
+        hidden = self.doc.data.get("hidden")
+        if hidden is not None:
+            record["hidden"] = str(hidden).lower() in ("yes", "true", "on")
+        if str(self.get("other", "origin") or "").lower() == "synthetic":
+            record["synthetic"] = True
+        for key, block, old in (("field", "datacite", "about"), ("origin", "other", "origin")):
+            if self.get(block, old):
+                record[key] = self.get(block, old)
+        keywords = self.get("datacite", "keywords")
+        if keywords:
+            record["keywords"] = [k.strip() for k in (keywords.split(",") if isinstance(keywords, str) else keywords) if k.strip()]
+        record["description"] = (self.get("datacite", "description") or self._fill(("datacite", "description"), "what the dataset holds")).strip() + "\n"
+        if self.get("other", "annotation"):
+            record["annotation"] = self.get("other", "annotation").strip() + "\n"
+        usage = self._usage_notes()
+        if usage:
+            record["usage_notes"] = usage
+        record["authors"] = [self._agent(("datacite", "author", i), a) for i, a in enumerate(self.meta.get("author") or [])]
+        if not record["authors"]:
+            record["authors"] = [{"organization": self._fill(("datacite",), "the authors")}]
+        record["copyright"] = self._copyright()
+        record["contacts"] = [self._contact(i, p) for i, p in enumerate(self.meta.get("provider") or [])] or [
+            {"name": self._fill(("datacite",), "a contact")}]
+        record |= self._imaging()
+        record["licenses"] = self._licenses()
+        related = self._related(record["licenses"])
+        if related:
+            record["related"] = related
+        images = self._images(doi)
+        if images:
+            record["images"] = images
+        self.result.text = HEADER.format(source=self.doc.display) + dump(record)
+
+    def _fill(self, path: KeyPath, hint: str) -> str:
+        self.note(path, f"left as FILL IN: {hint}")
+        return f"{PLACEHOLDER}: {hint}"
+
+    def _doi(self) -> str | None:
+        """The DOI, if the record's @id, its url and its file path agree on it; never a guess."""
+        parts = self.doc.path.with_suffix("").parts
+        path_doi = "/".join(parts[parts.index("_datasets") + 1:]).lower() if "_datasets" in parts else ""
+        identifier = str(self.meta.get("@id") or "")
+        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", identifier).lower()
+        url_path = re.sub(r"^https?://[^/]+/", "", str(self.meta.get("url") or "")).strip("/").lower()
+        if not doi.startswith("10."):
+            self.note(("datacite", "@id"), f"not converted: @id {identifier!r} is not a DOI")
+            return None
+        disagree = [f"{what} says {value}" for what, value in (("the url", url_path), ("the file path", path_doi))
+                    if value and value != doi]
+        if disagree:
+            self.note(("datacite", "@id"), f"not converted: @id says {doi}, but {' and '.join(disagree)}")
+            return None
+        self.result.doi = doi
+        return doi
+
+    def _status(self) -> str:
+        status = str(self.get("other", "status") or "")
+        if status.lower() in ("ongoing", "completed", "withdrawn"):
+            return status.lower()
+        return self._fill(("other", "status"), f"ongoing, completed or withdrawn (the old record says {status!r})")
+
+    def _date(self, key: str, *, required: bool) -> str | None:
+        value = self.get("datacite", key)
+        if value is None:
+            return self._fill(("datacite",), f"{key} is missing") if required else None
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            from datetime import date
+
+            try:
+                date.fromisoformat(str(value))
+                return str(value)
+            except ValueError:
+                pass
+        if required:
+            return self._fill(("datacite", key), f"the real date; the old record says {value!r}")
+        self.note(("datacite", key), f"{key} {value!r} is not a real date; left out: add the real date")
+        return None
+
+    def _usage_notes(self) -> str | None:
+        """The old body up to its license section: file formats and how to work with the data."""
+        text = re.split(r"^## License", self.body, maxsplit=1, flags=re.MULTILINE)[0]
+        text = re.sub(r"^## File formats\s*\n", "", text.strip(), flags=re.MULTILINE).strip()
+        if "{%" in text or "{{" in text:
+            self.note((), "the body's notes contain Liquid tags, which are not carried over")
+            text = re.sub(r"\{[%{].*?[%}]\}", "", text).strip()
+        return text + "\n" if text else None
+
+    def _split_name(self, path: KeyPath, name: str) -> dict[str, str]:
+        words = name.split()
+        for i, word in enumerate(words[1:], start=1):
+            if word.lower() in PARTICLES:
+                return {"given_name": " ".join(words[:i]), "family_name": " ".join(words[i:])}
+        if len(words) == 2:
+            return {"given_name": words[0], "family_name": words[1]}
+        self.note(path, f"the name {name!r} could not be split without guessing: fill in given_name and family_name")
+        return {"given_name": f"{PLACEHOLDER}: given name(s) of {name}", "family_name": f"{PLACEHOLDER}: family name of {name}"}
+
+    def _agent(self, path: KeyPath, old: dict[str, Any]) -> dict[str, Any]:
+        name = str(old.get("name") or "").strip()
+        identifier = str(old.get("@id") or "")
+        if old.get("@type") == "Organization":
+            agent: dict[str, Any] = {"organization": name}
+            if old.get("url"):
+                agent["url"] = old["url"]
+            if identifier.startswith("https://ror.org/"):
+                agent["ror"] = identifier
+            return agent
+        agent = self._split_name(path, name)
+        if "orcid.org" in identifier:
+            agent["orcid"] = identifier.replace("https://orcid.org/", "")
+        elif path[1] == "author":
+            self.note(path, f"{name} has no ORCID iD (FIXME in the old record): add it when known")
+        return agent
+
+    def _copyright(self) -> dict[str, Any]:
+        holders = [self._agent(("datacite", "copyrightHolder", i), h) for i, h in enumerate(self.meta.get("copyrightHolder") or [])]
+        if not holders:
+            holders = [{"organization": self._fill(("datacite",), "the copyright holders (the old record has none)")}]
+        year = self.get("datacite", "copyrightYear")
+        return {"year": int(year) if str(year or "").isdigit() else self._fill(("datacite",), "the copyright year"),
+                "holders": holders}
+
+    def _contact(self, i: int, old: dict[str, Any]) -> dict[str, Any]:
+        contact: dict[str, Any] = {"name": str(old.get("name") or "")}
+        if old.get("email"):
+            contact["email"] = old["email"]
+        identifier = str(old.get("@id") or "")
+        if "orcid.org" in identifier:
+            contact["orcid"] = identifier.replace("https://orcid.org/", "")
+        return contact
+
+    def _imaging(self) -> dict[str, Any]:
+        other, found = self.other, {}
+        lists = (("modalities", "modality"), ("scanners", "scanner"), ("countries_shared", "countries-shared"))
+        for key, old in lists:
+            if other.get(old):
+                found[key] = [str(value) for value in other[old]]
+        if other.get("organ"):
+            found["organs"] = [{"name": organ.get("name"), "snomed": str(organ.get("sctid"))} for organ in other["organ"]]
+        for key in ("stain", "phase", "resolution"):
+            if other.get(key):
+                found[key] = str(other[key])
+        span = other.get("age-span")
+        if span and re.fullmatch(r"\d+-\d+", str(span)):
+            found["age_span"] = str(span)
+        elif span:
+            self.note(("other", "age-span"), f"age-span {span!r} is not an age span; left out")
+        counts = {key: int(other[old]) for key, old in (("scans", "numberOfScans"), ("annotations", "numberOfAnnotations"),
+                                                        ("patients", "numberOfPatients")) if str(other.get(old) or "").isdigit()}
+        if counts:
+            found["counts"] = counts
+        if str(other.get("bytes") or "").isdigit():
+            found["size_bytes"] = int(other["bytes"])
+        return found
+
+    def _licenses(self) -> list[dict[str, Any]]:
+        licenses = []
+        body_names = {name.strip().lower() for name in re.findall(r"^### (.+)$", self.body, re.MULTILINE)}
+        for i, old in enumerate(self.meta.get("license") or []):
+            name = str(old.get("name") or "").strip()
+            license_id = LICENSES.get(name.lower())
+            if license_id is None:
+                licenses.append({"id": self._fill(("datacite", "license", i), f"a license of licenses/ for {name!r}")})
+                continue
+            if body_names and name.lower() not in body_names:
+                self.note(("datacite", "license", i, "name"),
+                          f"the metadata names {name!r}, but the page's text has {', '.join(sorted(body_names))}")
+            entry: dict[str, Any] = {"id": license_id}
+            abstract = " ".join(str(old.get("abstract") or "").split())
+            if license_id == "controlled-access" and abstract:
+                entry["terms"] = abstract
+            elif abstract and ("co-author" in abstract.lower()) != ("ca" in license_id.split("-")):
+                self.note(("datacite", "license", i, "abstract"),
+                          f"the summary {abstract!r} does not fit the {name}; the license's own summary is used")
+            acknowledgement = re.search(r'acknowledgement text ["“](.+?)["”]', self.body)
+            if acknowledgement and license_id in ("aida-by", "aida-by-ca"):
+                entry["acknowledgement"] = acknowledgement.group(1)
+            licenses.append(entry)
+        if not licenses:
+            licenses.append({"id": self._fill(("datacite",), "the dataset's licenses")})
+        return licenses
+
+    def _related(self, licenses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        attribution = any(str(entry.get("id")) in ("aida-by", "aida-by-ca") for entry in licenses)
+        related = []
+        for old in self.meta.get("citation") or []:
+            identifier = str(old.get("@id") or "")
+            work: dict[str, Any] = {"relation": "is-described-by",
+                                    "type": "article" if old.get("@type") in ("Article", "ScholarlyArticle") else "other"}
+            doi = re.sub(r"^https?://(dx\.)?doi\.org/", "", identifier)
+            if doi.startswith("10."):
+                work["doi"] = doi
+            elif identifier:
+                work["url"] = identifier
+            if old.get("name"):
+                work["citation"] = " ".join(str(old["name"]).split())
+            if attribution:
+                work["must_cite"] = True  # the BY licenses' text asks publications to cite these works
+            related.append(work)
+        return related
+
+    def _images(self, doi: str) -> list[dict[str, Any]]:
+        images = []
+        for i, old in enumerate(self.other.get("exampleImage") or []):
+            url = str(old.get("url") or "")
+            source = self.site_root / url.lstrip("/")
+            name = f"images/{expected_file_stem(doi)}/{Path(url).name}"
+            if not source.is_file():
+                self.note(("other", "exampleImage", i, "url"), f"image {url} not found in the old site; copy it to datasets/{name}")
+            else:
+                self.result.images.append((source, name))
+            images.append({"file": name, "title": str(old.get("title") or "").strip() or self._fill(
+                ("other", "exampleImage", i), "a caption")})
+        return images
+
+
+@dataclass
+class Report:
+    converted: list[Converted] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # edited since the last import: not overwritten
+
+
+def run(source: Path, into: Path, *, force: bool = False) -> Report:
+    """Convert every record under `source` into `into`; writes nothing when `source` is not a Jekyll register."""
+    records = find_records(source)
+    site_root = source.parent if source.name == "_datasets" else source
+    report = Report([convert(path, site_root) for path in records])
+    for result in report.converted:
+        if result.text is None or result.doi is None:
+            continue
+        target = into / (expected_file_stem(result.doi) + ".yaml")
+        if target.exists() and target.read_text(encoding="utf-8") != result.text and not force:
+            report.kept.append(target)
+            continue
+        into.mkdir(parents=True, exist_ok=True)
+        target.write_text(result.text, encoding="utf-8")
+        report.written.append(target)
+        for old, name in result.images:
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(old, into / name)
+    return report

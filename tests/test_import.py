@@ -1,0 +1,128 @@
+"""`register import jekyll` on the three AIDA records (tests/fixtures/aida, MIT licensed) and broken variants."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import ROOT, make_register, mkdocs_build
+
+FIXTURES = ROOT / "tests" / "fixtures" / "aida"
+NAMES = ("brln", "ctpa", "drske")
+
+
+def old_site(root: Path, *, images: bool = True) -> Path:
+    """A Jekyll site folder as the AIDA register has it: _datasets/<doi>.md and /assets/images."""
+    for name in NAMES:
+        target = root / "_datasets" / "10.23698" / "aida" / f"{name}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(FIXTURES / f"{name}.md", target)
+        if images:
+            for url in re.findall(r'^\s+url: "(/assets/[^"]+)"', target.read_text(encoding="utf-8"), re.MULTILINE):
+                image = root / url.lstrip("/")
+                image.parent.mkdir(parents=True, exist_ok=True)
+                Image.new("RGB", (40, 30), "gray").save(image)
+    return root
+
+
+def register_cmd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture
+def setting(tmp_path: Path) -> tuple[Path, Path]:
+    return old_site(tmp_path / "old"), make_register(tmp_path / "register")
+
+
+def test_the_aida_records_convert_and_the_report_lists_every_defect(setting):
+    old, root = setting
+    result = register_cmd("import", "jekyll", str(old), cwd=root)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Converted cleanly: 0\nConverted with notes: 3\n" in out and "Not converted: 0" in out
+    for expected in (
+        "_datasets/10.23698/aida/ctpa.md:53: dateModified '2019-04-00' is not a real date; left out: add the real date",
+        "_datasets/10.23698/aida/ctpa.md:16: the name 'Ali Teymur Kahraman' could not be split without guessing",
+        "_datasets/10.23698/aida/ctpa.md:19: Dimitris Toumpanakis has no ORCID iD (FIXME in the old record)",
+        "_datasets/10.23698/aida/ctpa.md:70: the summary 'Free for use within AIDA with attribution and co-authorship.' "
+        "does not fit the AIDA BY license",
+        "_datasets/10.23698/aida/brln.md:96: age-span '-' is not an age span; left out",
+        "_datasets/10.23698/aida/brln.md:62: dateModified 2019-11-21 is older than the change noted here (2020-07-05)",
+        "datasets/aida-ctpa.yaml:54:12: copyright.holders[2].url: expected a web address starting with https:// "
+        "(or http://), found 'Axial CTPA image showing annotated pulmonary emboli'",
+        "datasets/aida-drske.yaml:43:12: authors[3].orcid: expected an ORCID iD",
+    ):
+        assert expected in out, expected
+    assert "3 records written" in out
+    assert (root / "datasets" / "images" / "aida-ctpa" / "3d.jpg").is_file()  # example images come along
+
+
+def test_after_the_listed_fixes_the_records_pass_and_keep_their_urls(setting, tmp_path: Path):
+    old, root = setting
+    register_cmd("import", "jekyll", str(old), cwd=root)
+    datasets = root / "datasets"
+
+    def fix(name: str, old_text: str, new_text: str) -> None:
+        path = datasets / f"aida-{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert old_text in text, old_text
+        path.write_text(text.replace(old_text, new_text), encoding="utf-8")
+
+    for name, person, given, family in (("ctpa", "Ali Teymur Kahraman", "Ali Teymur", "Kahraman"),
+                                        ("drske", "Caroline Bivik Stadler", "Caroline Bivik", "Stadler")):
+        fix(name, f'"FILL IN: given name(s) of {person}"', f'"{given}"')
+        fix(name, f'"FILL IN: family name of {person}"', f'"{family}"')
+    fix("ctpa", '      url: "Axial CTPA image showing annotated pulmonary emboli"\n', "")
+    fix("drske", '0000-0003-0908-9470\\t', "0000-0003-0908-9470")
+
+    checked = register_cmd("check", cwd=root)
+    assert checked.stdout == "3 records checked: no problems.\n", checked.stderr
+    site = tmp_path / "site"
+    build = mkdocs_build(root, site)
+    assert build.returncode == 0, build.stderr
+    for name in NAMES:
+        old_url = re.search(r'^  url: "https://[^/]+/(\S+)"', (FIXTURES / f"{name}.md").read_text(), re.MULTILINE).group(1)
+        assert (site / old_url / "index.html").is_file(), old_url
+
+
+def test_a_record_whose_doi_url_and_path_disagree_is_not_converted(setting):
+    old, root = setting
+    record = old / "_datasets" / "10.23698" / "aida" / "ctpa.md"
+    record.write_text(record.read_text().replace('url: "https://datahub.aida.scilifelab.se/10.23698/aida/ctpa"',
+                                                 'url: "https://datahub.aida.scilifelab.se/10.23698/aida/ctpa2"'))
+    result = register_cmd("import", "jekyll", str(old), cwd=root)
+    assert result.returncode == 1
+    assert ("_datasets/10.23698/aida/ctpa.md:5: not converted: @id says 10.23698/aida/ctpa, "
+            "but the url says 10.23698/aida/ctpa2") in result.stdout
+    assert not (root / "datasets" / "aida-ctpa.yaml").exists()
+    assert (root / "datasets" / "aida-brln.yaml").exists()
+
+
+def test_a_folder_that_is_not_a_jekyll_register_writes_nothing(tmp_path: Path):
+    root = make_register(tmp_path / "register")
+    (tmp_path / "empty").mkdir()
+    result = register_cmd("import", "jekyll", str(tmp_path / "empty"), cwd=root)
+    assert result.returncode == 1
+    assert result.stderr.endswith("no _datasets/**/*.md files, so this is not a Jekyll register; nothing was written\n")
+    assert list((root / "datasets").iterdir()) == []
+
+
+def test_running_again_is_safe_and_edits_are_kept_unless_forced(setting):
+    old, root = setting
+    register_cmd("import", "jekyll", str(old), cwd=root)
+    record = root / "datasets" / "aida-brln.yaml"
+    first = record.read_text(encoding="utf-8")
+    again = register_cmd("import", "jekyll", str(old), cwd=root)
+    assert "Kept" not in again.stdout and record.read_text(encoding="utf-8") == first
+    record.write_text(first.replace('short_name: "BRLN"', 'short_name: "BRLN-2"'), encoding="utf-8")
+    kept = register_cmd("import", "jekyll", str(old), cwd=root)
+    assert "Kept " in kept.stdout and "aida-brln.yaml: it differs from what the import makes" in kept.stdout
+    assert 'short_name: "BRLN-2"' in record.read_text(encoding="utf-8")
+    register_cmd("import", "jekyll", str(old), "--force", cwd=root)
+    assert record.read_text(encoding="utf-8") == first
