@@ -126,3 +126,27 @@ def test_running_again_is_safe_and_edits_are_kept_unless_forced(setting):
     assert 'short_name: "BRLN-2"' in record.read_text(encoding="utf-8")
     register_cmd("import", "jekyll", str(old), "--force", cwd=root)
     assert record.read_text(encoding="utf-8") == first
+
+
+def test_a_broken_variant_gets_the_expected_report_lines(setting):
+    old, root = setting
+    record = old / "_datasets" / "10.23698" / "aida" / "brln.md"
+    text = record.read_text(encoding="utf-8")
+    text = text.replace('name: "AIDA BY CA license"', 'name: "AIDA BY-SA license"')
+    text = text.replace('  copyrightHolder:\n  - name: "Linköping University"\n    url: "https://liu.se/"\n    "@type": "Organization"\n'
+                        '  - name: "Claes Lundström"\n    "@id": "https://orcid.org/0000-0002-9368-0177"\n    "@type": "Person"\n',
+                        "  copyrightHolder: []\n")
+    text = text.replace('dateModified: "2019-11-21"', 'dateModified: "2019-11-31"')
+    text = text.replace("include the authors of this dataset", "include the authors of this dataset Jeroen van der Laak and Joel Hedlund")
+    text = text.replace("### AIDA BY CA license", "### AIDA CA license\nthat publications resulting from the use of this data "
+                        "include the authors of this dataset Jeroen van der Laak and Joel Hedlund in the author list")
+    record.write_text(text, encoding="utf-8")
+    result = register_cmd("import", "jekyll", str(old), cwd=root)
+    lines = [re.sub(r"^\S*?(_datasets/)", r"\1", line.strip()) for line in result.stdout.splitlines()]
+    brln = "_datasets/10.23698/aida/brln.md"
+    assert f"{brln}:53: dateModified '2019-11-31' is not a real date; left out: add the real date" in lines
+    assert f"{brln}:65: left as FILL IN: a license of licenses/ for 'AIDA BY-SA license'" in lines
+    assert f"{brln}:33: left as FILL IN: the copyright holders (the old record has none)" in lines
+    assert "datasets/aida-brln.yaml:51:21: copyright.holders[0].organization: fill this in: the copyright holders (the old record has none)" in lines
+    assert "datasets/aida-brln.yaml:90:9: licenses[1].id: fill this in: a license of licenses/ for 'AIDA BY-SA license'" in lines
+    assert not [line for line in lines if "older than the change noted" in line]  # the invalid date is reported once

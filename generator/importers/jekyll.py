@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,10 @@ def convert(path: Path, site_root: Path) -> Converted:
 def _stale_modification(front: str, doc: SourceDoc, result: Converted) -> None:
     """A version comment dated after dateModified (`# v1.0.2 2020-07-05: ...`) means the date was not kept up."""
     modified = str(((doc.data or {}).get("datacite") or {}).get("dateModified") or "")
+    try:
+        date.fromisoformat(modified)
+    except ValueError:
+        return  # an invalid date is reported on its own
     for number, line in enumerate(front.splitlines(), start=2):
         found = re.search(r"#\s*v?\d+(\.\d+)*\s+(\d{4}-\d{2}-\d{2})", line)
         if found and modified and found.group(2) > modified:
@@ -165,8 +170,6 @@ class _Mapper:
         if value is None:
             return self._fill(("datacite",), f"{key} is missing") if required else None
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
-            from datetime import date
-
             try:
                 date.fromisoformat(str(value))
                 return str(value)
@@ -216,7 +219,7 @@ class _Mapper:
     def _copyright(self) -> dict[str, Any]:
         holders = [self._agent(("datacite", "copyrightHolder", i), h) for i, h in enumerate(self.meta.get("copyrightHolder") or [])]
         if not holders:
-            holders = [{"organization": self._fill(("datacite",), "the copyright holders (the old record has none)")}]
+            holders = [{"organization": self._fill(("datacite", "copyrightHolder"), "the copyright holders (the old record has none)")}]
         year = self.get("datacite", "copyrightYear")
         return {"year": int(year) if str(year or "").isdigit() else self._fill(("datacite",), "the copyright year"),
                 "holders": holders}
@@ -276,6 +279,10 @@ class _Mapper:
             acknowledgement = re.search(r'acknowledgement text ["“](.+?)["”]', self.body)
             if acknowledgement and license_id in ("aida-by", "aida-by-ca"):
                 entry["acknowledgement"] = acknowledgement.group(1)
+            co_authors = re.search(r"include the authors of this dataset\s+(.+?)\s+in the author list", self.body, re.DOTALL)
+            if co_authors and license_id in ("aida-ca", "aida-by-ca") and "{{" not in co_authors.group(1):
+                entry["co_authors"] = [name.strip() for name in re.split(r",\s*(?:and\s+)?|\s+and\s+", co_authors.group(1))
+                                       if name.strip()]
             licenses.append(entry)
         if not licenses:
             licenses.append({"id": self._fill(("datacite",), "the dataset's licenses")})
