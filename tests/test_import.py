@@ -150,3 +150,18 @@ def test_a_broken_variant_gets_the_expected_report_lines(setting):
     assert "datasets/aida-brln.yaml:51:21: copyright.holders[0].organization: fill this in: the copyright holders (the old record has none)" in lines
     assert "datasets/aida-brln.yaml:90:9: licenses[1].id: fill this in: a license of licenses/ for 'AIDA BY-SA license'" in lines
     assert not [line for line in lines if "older than the change noted" in line]  # the invalid date is reported once
+
+
+def test_license_parameters_are_recovered_from_the_page_text(setting):
+    old, root = setting
+    record = old / "_datasets" / "10.23698" / "aida" / "brln.md"
+    text = record.read_text(encoding="utf-8").replace(
+        "that publications resulting from the use of this data cite the following works:",
+        "that publications resulting from the use of this data include the authors of this dataset Jeroen van der Laak "
+        'and Joel Hedlund in the author list and include the following acknowledgement text "Data from AIDA." and '
+        "cite the following works:")
+    record.write_text(text, encoding="utf-8")
+    register_cmd("import", "jekyll", str(old), cwd=root)
+    written = (root / "datasets" / "aida-brln.yaml").read_text(encoding="utf-8")
+    assert ('  - id: "aida-by-ca"\n    acknowledgement: "Data from AIDA."\n    co_authors:\n'
+            '      - "Jeroen van der Laak"\n      - "Joel Hedlund"\n') in written
