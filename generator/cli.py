@@ -6,7 +6,7 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any
 
 import click
 
@@ -15,8 +15,6 @@ from generator import config as config_module
 from generator import licenses as licenses_module
 from generator.errors import Problem, RecordErrors, RegisterError
 from generator.schema import record_schema
-
-T = TypeVar("T")
 
 _config_option = click.option(
     "--config", "config_file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True,
@@ -200,10 +198,7 @@ def doi_plan(only: tuple[str, ...], production: bool, config_file: Path) -> None
     """Print what sync would do for each DOI, with the changes; writes nothing."""
     from generator.registration import commands
 
-    config = config_module.load(config_file)
-    catalog = catalog_module.load_catalog(config)
-    client = commands.connect(config, production=production)
-    steps, strangers = _reading(lambda: commands.make_plan(catalog, client, only))
+    _, steps, strangers = _plan(only, production, config_file)
     commands.print_plan(steps, strangers, click.echo)
 
 
@@ -215,13 +210,24 @@ def doi_sync(only: tuple[str, ...], production: bool, config_file: Path) -> None
     """Create, update, publish or hide DOIs so that DataCite holds what the records say."""
     from generator.registration import commands
 
+    client, steps, _ = _plan(only, production, config_file)
+    if commands.run_sync(steps, client, click.echo).failed:
+        raise click.exceptions.Exit(1)
+
+
+def _plan(only: tuple[str, ...], production: bool, config_file: Path) -> tuple[Any, list[Any], int]:
+    """Check the records, connect, and read DataCite: the plan both doi commands start from."""
+    from generator.registration import commands
+    from generator.registration.client import RegistrationError
+
     config = config_module.load(config_file)
     catalog = catalog_module.load_catalog(config)
     client = commands.connect(config, production=production)
-    steps, _ = _reading(lambda: commands.make_plan(catalog, client, only))
-    outcome = commands.run_sync(steps, client, click.echo)
-    if outcome.failed:
-        raise click.exceptions.Exit(1)
+    try:
+        steps, strangers = commands.make_plan(catalog, client, only)
+    except RegistrationError as error:
+        raise RegisterError(f"could not read the DOIs at DataCite, nothing was changed: {error}") from None
+    return client, steps, strangers
 
 
 @doi.command("diff")
@@ -236,16 +242,6 @@ def doi_diff(base_ref: str, config_file: Path) -> None:
     now = desired(catalog_module.load_catalog(config))
     before = diff.at_ref(config, base_ref)
     click.echo(diff.markdown(diff.changes(before, now), diff.removed(before, now)), nl=False)
-
-
-def _reading(read: Callable[[], T]) -> T:
-    """Reading DataCite failed: nothing was written, so say so and stop."""
-    from generator.registration.client import RegistrationError
-
-    try:
-        return read()
-    except RegistrationError as error:
-        raise RegisterError(f"could not read the DOIs at DataCite, nothing was changed: {error}") from None
 
 
 def main() -> None:

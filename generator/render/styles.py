@@ -49,6 +49,11 @@ def _title(dataset: Dataset) -> str:
     return dataset.title.rstrip(".")
 
 
+def _series(names: list[str], last: str) -> str:
+    """`A`, or `A, B` + last + `C`: the list forms of the styles differ only in the last separator."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + last + names[-1]
+
+
 def _end(text: str) -> str:
     """Add a full stop unless the text already ends in one (an initial, an abbreviation)."""
     return text if text.endswith(".") else text + "."
@@ -68,7 +73,7 @@ def apa(dataset: Dataset, ctx: RenderContext) -> str:
     names = [_family_comma_initials(agent) for agent in dataset.authors]
     if len(names) > 20:
         names = [*names[:19], "...", names[-1]]
-    authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
+    authors = _series(names, ", & ")
     version = f" (Version {dataset.version})" if dataset.version else ""
     return (f"{_end(authors)} ({dataset.year}). {_title(dataset)}{version} [Data set]. {ctx.config.publisher}. "
             f"{doi_url(dataset.doi)}")
@@ -90,7 +95,7 @@ def harvard(dataset: Dataset, ctx: RenderContext) -> str:
     if len(names) >= 4:
         authors = f"{names[0]} et al."
     else:
-        authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        authors = _series(names, " and ")
     version = f" (Version {dataset.version})" if dataset.version else ""
     return (f"{authors} ({dataset.year}) “{_title(dataset)}”{version} [Data set]. {ctx.config.publisher}. "
             f"Available at: {doi_url(dataset.doi)}.")
@@ -101,10 +106,8 @@ def ieee(dataset: Dataset, ctx: RenderContext) -> str:
     names = [_initials_family(agent) for agent in dataset.authors]
     if len(names) > 6:
         authors = f"{names[0]} et al."
-    elif len(names) <= 2:
-        authors = " and ".join(names)
     else:
-        authors = ", ".join(names[:-1]) + ", and " + names[-1]
+        authors = _series(names, " and " if len(names) == 2 else ", and ")
     version = f", version {dataset.version}" if dataset.version else ""
     published = dataset.published
     return (f"{authors}, “{_title(dataset)}”{version}. {ctx.config.publisher}, "
