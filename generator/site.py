@@ -9,7 +9,7 @@ from generator.config import SiteConfig
 from generator.model import Dataset
 from generator.parallel import fork_map
 from generator.render import RenderContext, datacite, dump_json
-from generator.render import home, landing, license_page
+from generator.render import api, home, landing, license_page
 from generator.render.formats import DOWNLOADS
 from generator.render.paths import image_name, page_path
 from generator.render.license_text import license_page_path
@@ -46,6 +46,16 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     for entry in catalog.entries:
         for image in entry.dataset.images:
             tree[page_path(entry.dataset.doi) + image_name(image.file)] = entry.doc.path.parent / image.file
+    public = [entry.dataset for entry in catalog.public]
+    tree["api/v1/datasets.json"] = api.datasets_json(public, ctx)
+    tree["api/v1/schema.json"] = api.schema()
+    for dataset in public:
+        tree[api.api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
+    dcat = api.dcat(public, ctx)
+    tree["catalog.jsonld"] = dump_json(dcat)
+    tree["catalog.ttl"] = api.turtle(dcat)
+    tree["feed.xml"] = api.atom(public, ctx)
+    tree["robots.txt"] = api.robots(ctx)
     tree["licenses/index.md"] = license_page.render_index(catalog.licenses)
     for template in catalog.licenses.templates.values():
         for version in template.versions:

@@ -1,0 +1,81 @@
+"""The register for machines: JSON API against its published schema, DCAT read with rdflib, Atom, sitemap, robots."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import jsonschema
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from conftest import ROOT
+
+GOLDEN = ROOT / "tests" / "golden" / "site"
+PUBLIC = ["10.23698/aida/brln", "10.23698/aida/ctpa", "10.23698/aida/drske", "10.23698/aida/example-full",
+          "10.23698/aida/example-withdrawn"]
+MACHINE_FILES = ["api/v1/datasets.json", "catalog.jsonld", "catalog.ttl", "feed.xml"]
+
+
+@pytest.mark.parametrize("name", MACHINE_FILES)
+def test_golden_machine_files(site: Path, name: str, golden):
+    golden(GOLDEN / name.replace("/", "-"), (site / name).read_text(encoding="utf-8"))
+
+
+def test_previews_appear_in_no_machine_file(site: Path):
+    for name in [*MACHINE_FILES, "sitemap.xml", "search/search_index.json"]:
+        assert "example-preview" not in (site / name).read_text(encoding="utf-8"), name
+    assert not (site / "api/v1/datasets/10.23698/aida/example-preview.json").exists()
+
+
+def test_the_json_api_follows_its_published_schema(site: Path):
+    schema = json.loads((site / "api/v1/schema.json").read_text(encoding="utf-8"))
+    listing = json.loads((site / "api/v1/datasets.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(listing)
+    assert [item["doi"] for item in listing["datasets"]] == PUBLIC and listing["count"] == len(PUBLIC)
+    one = {**schema, "$ref": "#/$defs/dataset", "required": [], "properties": {}, "additionalProperties": True}
+    for doi in PUBLIC:
+        item = json.loads((site / f"api/v1/datasets/{doi}.json").read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator(one).validate(item)
+        assert item == next(entry for entry in listing["datasets"] if entry["doi"] == doi)
+        for url in item["metadata"].values():
+            assert (site / url.removeprefix("https://datahub.aida.scilifelab.se/")).is_file(), url
+    assert "@" not in json.dumps(listing).replace("https://", "")  # no e-mail addresses
+
+
+def test_the_schema_check_can_fail(site: Path):
+    schema = json.loads((site / "api/v1/schema.json").read_text(encoding="utf-8"))
+    listing = json.loads((site / "api/v1/datasets.json").read_text(encoding="utf-8"))
+    listing["datasets"][0]["status"] = "lost"
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(listing))
+
+
+def test_the_dcat_catalog_reads_the_same_in_turtle_and_json_ld(site: Path):
+    turtle = rdflib.Graph().parse(site / "catalog.ttl", format="turtle")
+    json_ld = rdflib.Graph().parse(site / "catalog.jsonld", format="json-ld")
+    assert isomorphic(turtle, json_ld)
+    dcat, dct = rdflib.Namespace("http://www.w3.org/ns/dcat#"), rdflib.Namespace("http://purl.org/dc/terms/")
+    datasets = set(turtle.subjects(rdflib.RDF.type, dcat.Dataset))
+    assert datasets == {rdflib.URIRef(f"https://doi.org/{doi}") for doi in PUBLIC}
+    ctpa = rdflib.URIRef("https://doi.org/10.23698/aida/ctpa")
+    assert turtle.value(ctpa, dct.accessRights) == rdflib.URIRef(
+        "http://publications.europa.eu/resource/authority/access-right/RESTRICTED")
+    assert str(turtle.value(ctpa, dcat.landingPage)) == "https://datahub.aida.scilifelab.se/10.23698/aida/ctpa/"
+
+
+def test_the_atom_feed_lists_the_newest_first(site: Path):
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.parse(site / "feed.xml").getroot()
+    entries = feed.findall(f"{atom}entry")
+    assert [entry.find(f"{atom}id").text for entry in entries][:2] == [
+        "https://doi.org/10.23698/aida/example-full", "https://doi.org/10.23698/aida/example-withdrawn"]
+    assert len(entries) == len(PUBLIC)
+
+
+def test_robots_and_sitemap_point_at_the_landing_pages(site: Path):
+    assert (site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://datahub.aida.scilifelab.se/sitemap.xml\n"
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for doi in PUBLIC:
+        assert f"<loc>https://datahub.aida.scilifelab.se/{doi}/</loc>" in sitemap
