@@ -15,6 +15,7 @@ from generator.render.paths import image_name, page_path
 from generator.render.license_text import license_page_path
 from generator import reference
 from generator.schema import record_schema
+from generator.thumbnails import thumbnail
 
 Content = str | Path  # text to write, or a file to copy
 # Generated pages written in Markdown; every other generated page is finished HTML.
@@ -39,13 +40,17 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     """Every generated file of the site, keyed by its path relative to the docs folder."""
     ctx = context(catalog)
     tree = _Tree()
-    tree["index.md"] = home.render(catalog)
+    tree["index.md"] = home.render(catalog, ctx)
     for files in fork_map(lambda entry: dataset_files(entry.dataset, ctx), catalog.entries):
         for path, content in files.items():
             tree[path] = content
+    thumbnails = catalog.config.root / ".cache" / "thumbnails"
     for entry in catalog.entries:
         for image in entry.dataset.images:
             tree[page_path(entry.dataset.doi) + image_name(image.file)] = entry.doc.path.parent / image.file
+        if entry.dataset.images:
+            first = entry.doc.path.parent / entry.dataset.images[0].file
+            tree[page_path(entry.dataset.doi) + home.THUMBNAIL] = thumbnail(first, thumbnails)
     public = [entry.dataset for entry in catalog.public]
     tree["api/v1/datasets.json"] = api.datasets_json(public, ctx)
     tree["api/v1/schema.json"] = api.schema()

@@ -105,3 +105,26 @@ def test_without_javascript_the_default_style_shows(browser: Browser, base_url: 
     page.goto(base_url + "10.23698/aida/ctpa/")
     assert visible_citation(page) == expected["10.23698/aida/ctpa"]["nlm"]
     context_.close()
+
+
+def visible_titles(page: Page) -> list[str]:
+    return page.locator(".dr-card:visible h2").all_inner_texts()
+
+
+def test_filtering_sorting_and_a_shared_filter_url(page: Page, base_url: str):
+    page.goto(base_url)
+    assert len(visible_titles(page)) == 5
+    page.select_option("select[name=modality]", "SM")
+    assert visible_titles(page) == ["Axillary lymph nodes in breast cancer cases"]
+    assert page.evaluate("location.search") == "?modality=SM"
+    assert page.locator(".dr-count").inner_text() == "1 of 5 datasets"
+
+    page.goto(base_url + "?modality=CT&sort=size")  # a shared link opens the same view
+    assert visible_titles(page) == ["Skeletal data from the Visual Sweden project DROID",
+                                    "Computed Tomography Pulmonary Angiography (CTPA) data",
+                                    "Synthetic chest CT phantom with lesion masks (example record)"]
+    page.get_by_role("button", name="Show all").click()
+    page.wait_for_function("document.querySelectorAll('.dr-card:not([hidden])').length === 5")
+    assert page.evaluate("location.search") == ""
+    page.select_option("select[name=origin]", "Synthetic")
+    assert len(visible_titles(page)) == 2  # the full example and its withdrawn first version

@@ -63,9 +63,63 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
+  // The dataset list: facets and sorting, kept in the URL so that a filtered view can be shared.
+  var ORDER = {
+    title: function (a, b) { return a.getAttribute("data-title").localeCompare(b.getAttribute("data-title")); },
+    year: function (a, b) { return b.getAttribute("data-year").localeCompare(a.getAttribute("data-year")); },
+    size: function (a, b) { return Number(b.getAttribute("data-size")) - Number(a.getAttribute("data-size")); }
+  };
+
+  function initFilters() {
+    var form = document.querySelector(".dr-filters");
+    if (!form) { return; }
+    form.hidden = false;
+    var list = document.querySelector(".dr-cards");
+    var cards = Array.prototype.slice.call(list.children);
+    var count = document.querySelector(".dr-count");
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      if (params.has(select.name)) { select.value = params.get(select.name); }
+      if (select.selectedIndex < 0) { select.selectedIndex = 0; }  // a value the list does not have
+    });
+
+    function apply() {
+      var wanted = {};
+      selects.forEach(function (select) {
+        if (select.name !== "sort" && select.value) { wanted[select.name] = select.value; }
+      });
+      var shown = 0;
+      cards.forEach(function (card) {
+        var match = Object.keys(wanted).every(function (facet) {
+          return (card.getAttribute("data-" + facet) || "").split("|").indexOf(wanted[facet]) >= 0;
+        });
+        card.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      var sort = form.elements.sort.value;
+      cards.slice().sort(ORDER[sort] || ORDER.title).forEach(function (card) { list.appendChild(card); });
+      count.textContent = shown + " of " + cards.length + " datasets";
+      var query = new URLSearchParams();
+      Object.keys(wanted).forEach(function (facet) { query.set(facet, wanted[facet]); });
+      if (sort !== "title") { query.set("sort", sort); }
+      var text = query.toString();
+      window.history.replaceState(null, "", text ? "?" + text : window.location.pathname);
+    }
+
+    form.addEventListener("change", apply);
+    form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+    apply();
+  }
+
+  function start() {
     init();
+    initFilters();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();

@@ -1,23 +1,57 @@
-"""The register's home page: every public dataset with title, thumbnail, keywords, DOI and year."""
+"""The register's home page: every public dataset, with facets and sorting that work in the browser."""
 
 from __future__ import annotations
 
+import nh3
+
 from generator.catalog import Catalog
-from generator.render import template_env
-from generator.render.citation import doi_url
-from generator.render.paths import front_matter, image_name, page_path
+from generator.model import Dataset
+from generator.render import RenderContext, license_text, template_env
+from generator.render.paths import doi_url, front_matter, page_path
 
 _env = template_env()
+FACETS = {"modality": "Modality", "organ": "Organ", "field": "Field", "access": "Access", "status": "Status",
+          "origin": "Origin", "collection": "Collection"}
+THUMBNAIL = "thumbnail.jpg"
 
 
-def render(catalog: Catalog) -> str:
+def facet_values(dataset: Dataset, ctx: RenderContext) -> dict[str, list[str]]:
+    """The values a dataset has for each facet of the list."""
+    controlled = any(text.controlled_access for text in license_text.build(dataset, ctx, with_texts=False))
+    return {
+        "modality": list(dataset.modalities),
+        "organ": [organ.name for organ in dataset.organs],
+        "field": [dataset.field] if dataset.field else [],
+        "access": ["Controlled access" if controlled else "Open access"],
+        "status": [dataset.status.capitalize()],
+        "origin": ["Synthetic"] if dataset.synthetic else [dataset.origin] if dataset.origin else [],
+        "collection": list(dataset.collections),
+    }
+
+
+def summary(dataset: Dataset, limit: int = 200) -> str:
+    """The description's first paragraph as plain text, shortened at a word."""
+    text = " ".join(nh3.clean(dataset.description.strip().split("\n\n")[0], tags=set()).split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def render(catalog: Catalog, ctx: RenderContext) -> str:
     """Markdown source of index.md."""
     datasets = sorted((entry.dataset for entry in catalog.public), key=lambda ds: ds.title.lower())
+    facets = {dataset.doi: facet_values(dataset, ctx) for dataset in datasets}
+    options: dict[str, list[str]] = {
+        facet: sorted({value for values in facets.values() for value in values[facet]}, key=str.lower) for facet in FACETS
+    }
     html = _env.get_template("home.html.j2").render(
         site_name=catalog.config.site_name,
         datasets=datasets,
+        facets=facets,
+        facet_labels={facet: label for facet, label in FACETS.items() if options[facet]},
+        options=options,
         page_path=page_path,
         doi_url=doi_url,
-        thumbnail=lambda ds: page_path(ds.doi) + image_name(ds.images[0].file) if ds.images else None,
+        summary=summary,
+        thumbnail=lambda ds: page_path(ds.doi) + THUMBNAIL if ds.images else None,
+        joined=lambda values: "|".join(values),
     )
     return front_matter({"title": catalog.config.site_name}) + html
