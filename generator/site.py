@@ -9,7 +9,7 @@ from generator.config import SiteConfig
 from generator.model import Dataset
 from generator.parallel import fork_map
 from generator.render import RenderContext, datacite, dump_json
-from generator.render import api, home, landing, license_page
+from generator.render import api, home, landing, license_page, overview
 from generator.render.formats import DOWNLOADS
 from generator.render.paths import image_name, page_path
 from generator.render.license_text import license_page_path
@@ -61,6 +61,9 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     tree["catalog.ttl"] = api.turtle(dcat)
     tree["feed.xml"] = api.atom(public, ctx)
     tree["robots.txt"] = api.robots(ctx)
+    tree["metrics/index.md"] = overview.metrics(public)
+    for path, page in overview.collections(public).items():
+        tree[path] = page
     tree["licenses/index.md"] = license_page.render_index(catalog.licenses)
     for template in catalog.licenses.templates.values():
         for version in template.versions:

@@ -135,3 +135,21 @@ def test_the_works_a_license_requires_are_listed_to_copy(site: Path):
     assert works.count("<li>") == 2
     assert "Skeletal data from the Visual Sweden project DROID [Data set] [Internet]. Version 1.1.0." in works
     assert "https://doi.org/10.1007/s10278-020-00384-4" in works
+
+
+def test_metrics_count_real_and_synthetic_data_apart_and_leave_previews_out(site: Path):
+    page = (site / "metrics" / "index.html").read_text(encoding="utf-8")
+    assert '<tr><th scope="row">Datasets</th><td>3 (+ 2 synthetic)</td></tr>' in page
+    assert '<tr><th scope="row">Scans</th><td>4,528 (+ 120 synthetic)</td></tr>' in page
+    assert page.count('<svg class="dr-chart" role="img"') == 4
+    assert '<tr><th scope="row">CT</th><td>2</td></tr>' in page  # the synthetic CT phantom is not counted here
+    assert '<tr><th scope="row">Sweden</th><td>4</td></tr>' in page
+    assert "Mammography" not in page and "MG" not in page  # the preview
+
+
+def test_each_collection_has_a_page_with_its_list_and_totals(site: Path):
+    index = (site / "collections" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="examples/">Examples</a> (1 dataset)' in index
+    page = (site / "collections" / "phantoms" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../10.23698/aida/example-full/">Synthetic chest CT phantom' in page
+    assert '<tr><th scope="row">Size</th><td>1.2 GB</td></tr>' in page
