@@ -39,6 +39,7 @@ class LicenseTemplate:
     summary: str
     controlled_access: bool
     parameters: dict[str, Parameter]
+    agreement: bool
     versions: dict[str, Path]
 
     @property
@@ -100,6 +101,7 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
         summary=meta["summary"],
         controlled_access=bool(meta.get("controlled_access")),
         parameters=parameters,
+        agreement=bool(meta.get("agreement")),
         versions=versions,
     )
 

@@ -9,7 +9,7 @@ from generator.config import SiteConfig
 from generator.model import Dataset
 from generator.parallel import fork_map
 from generator.render import RenderContext, datacite, dump_json
-from generator.render import api, home, landing, license_page, overview
+from generator.render import api, home, landing, license_page, license_text, overview
 from generator.render.formats import DOWNLOADS
 from generator.render.paths import image_name, page_path
 from generator.render.license_text import license_page_path
@@ -90,6 +90,9 @@ def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, str]:
         base + "datacite.json": dump_json(attributes),
         base + "datacite.xml": datacite.to_xml(attributes),
     }
+    agreement = license_text.agreement(dataset, ctx)
+    if agreement:
+        files[base + landing.AGREEMENT_FILE] = agreement
     return files | {base + name: render(dataset, ctx) for name, render in DOWNLOADS.items()}
 
 

@@ -153,3 +153,26 @@ def test_each_collection_has_a_page_with_its_list_and_totals(site: Path):
     page = (site / "collections" / "phantoms" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../../10.23698/aida/example-full/">Synthetic chest CT phantom' in page
     assert '<tr><th scope="row">Size</th><td>1.2 GB</td></tr>' in page
+
+
+def test_the_access_request_email_is_prefilled_for_the_evaluation(site: Path):
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    page = (site / "10.23698/aida/brln/index.html").read_text(encoding="utf-8")
+    href = re.search(r'<a class="dr-button dr-request" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    parts = urlsplit(href)
+    query = parse_qs(parts.query)
+    assert parts.scheme == "mailto" and unquote(parts.path) == "aida-data@nbis.se"
+    assert query["cc"] == ["claes.lundstrom@liu.se,sofia.jarkman@regionostergotland.se,joel.hedlund@liu.se"]
+    assert query["subject"] == ["Access request: Axillary lymph nodes in breast cancer cases (10.23698/aida/brln)"]
+    for question in ("Research institution:", "Responsible researcher, who holds a PhD", "Ethical approval"):
+        assert question in query["body"][0]
+    assert "https://doi.org/10.23698/aida/brln" in query["body"][0]
+    assert "Access is given to researchers at a research institution" in page  # the default eligibility
+
+
+def test_a_license_to_sign_is_offered_filled_in(site: Path):
+    agreement = (site / "10.23698/aida/example-full/agreement.txt").read_text(encoding="utf-8")
+    assert agreement.startswith("# Data use agreement: Synthetic chest CT phantom")
+    assert "<https://doi.org/10.23698/aida/example-full>" in agreement and "Linköping University" in agreement
+    assert not (site / "10.23698/aida/ctpa/agreement.txt").exists()

@@ -8,10 +8,11 @@ import iso3166
 from markupsafe import Markup
 
 from generator.model import Dataset
-from generator.render import RenderContext, citation, head, license_text, styles, template_env
+from generator.render import RenderContext, access, citation, head, license_text, styles, template_env
 from generator.render.markdown import inline_html, to_html
 from generator.render.paths import front_matter, human_size, image_name, page_path, root_from
 
+AGREEMENT_FILE = "agreement.txt"  # the licenses to be signed, filled in for the dataset (Markdown text)
 SNOMED_BROWSER = "https://browser.ihtsdotools.org/?perspective=full&edition=MAIN&conceptId1={}"
 _env = template_env()
 _env.filters["markdown"] = lambda text: Markup(to_html(text)) if text else ""
@@ -67,6 +68,10 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
         citations=styles.render_all(dataset, ctx),
         style_labels={style: label for style, (label, _) in styles.STYLES.items()},
         works=license_text.works_to_cite(dataset, ctx),
+        eligibility=access.ELIGIBILITY,
+        access_request=access.request(dataset, ctx),
+        agreements=[text.title.lower() for text in license_text.build(dataset, ctx, with_texts=False) if text.agreement],
+        agreement_file=AGREEMENT_FILE,
         facts=facts(dataset),
         licenses=license_text.build(dataset, ctx),
         license_html=lambda text: Markup(to_html(text)),

@@ -25,6 +25,7 @@ class LicenseText:
     path: str | None  # the site path of that page, for relative links; None for SPDX licenses
     markdown: str | None  # the instantiated text; None for SPDX licenses, which link out
     controlled_access: bool
+    agreement: bool = False  # a document the user signs, offered filled in for the dataset
 
 
 def spdx_url(spdx_id: str) -> str:
@@ -102,9 +103,21 @@ def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> l
         markdown = fill(template, version, values_for(license, template, dataset, ctx)) if with_texts else None
         path = license_page_path(template.id, version)
         texts.append(
-            LicenseText(template.title, template.summary, ctx.config.site_url + path, path, markdown, template.controlled_access)
+            LicenseText(template.title, template.summary, ctx.config.site_url + path, path, markdown,
+                        template.controlled_access, template.agreement)
         )
     return texts
+
+
+def agreement(dataset: Dataset, ctx: RenderContext) -> str | None:
+    """agreement.txt: the licenses to be signed, filled in with the dataset's citation and DOI; None if none."""
+    texts = [text for text in build(dataset, ctx) if text.agreement]
+    if not texts:
+        return None
+    parts = [f"# {escape_markdown(text.title)}: {escape_markdown(dataset.title)}\n\nDataset: {citation.render(dataset, ctx)}\n\n"
+             f"{(text.markdown or '').rstrip()}\n\nSigned for the Recipient (name, institution, date):\n\n\n"
+             "Signed for the Provider (name, date):\n" for text in texts]
+    return "\n---\n\n".join(parts)
 
 
 def render(dataset: Dataset, ctx: RenderContext) -> str:
