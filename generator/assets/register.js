@@ -113,6 +113,9 @@
   }
 
   function start() {
+    // The theme's search dialog has no name of its own; screen readers announce this one.
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.getAttribute("aria-label")) { dialog.setAttribute("aria-label", "Search"); }
     init();
     initFilters();
   }
