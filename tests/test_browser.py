@@ -128,3 +128,17 @@ def test_filtering_sorting_and_a_shared_filter_url(page: Page, base_url: str):
     assert page.evaluate("location.search") == ""
     page.select_option("select[name=origin]", "Synthetic")
     assert len(visible_titles(page)) == 2  # the full example and its withdrawn first version
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("10.23698/aida/brln", "Axillary lymph nodes in breast cancer cases"),
+    ("Woisetschläger", "Skeletal data from the Visual Sweden project DROID"),
+    ("pulmonary emboli", "Computed Tomography Pulmonary Angiography (CTPA) data"),
+])
+def test_search_finds_datasets_by_doi_author_and_description(page: Page, base_url: str, query: str, expected: str):
+    page.goto(base_url + "metrics/")  # search works from any page
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+    page.get_by_text(expected).first.wait_for(timeout=10_000)
+    titles = [text.split("\n")[0] for text in page.locator(".md-search-result__item").all_inner_texts()]
+    assert expected in titles

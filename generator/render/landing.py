@@ -27,6 +27,7 @@ def facts(dataset: Dataset) -> list[tuple[str, Any]]:
         if value not in (None, "", []):
             rows.append((label, value))
 
+    add("DOI", dataset.doi)  # the bare DOI too, so that searching for it finds this page
     add("Field", dataset.field)
     add("Origin", dataset.origin)
     add("Synthetic data", "Yes" if dataset.synthetic else None)
