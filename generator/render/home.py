@@ -54,4 +54,6 @@ def render(catalog: Catalog, ctx: RenderContext) -> str:
         thumbnail=lambda ds: page_path(ds.doi) + THUMBNAIL if ds.images else None,
         joined=lambda values: "|".join(values),
     )
-    return front_matter({"title": catalog.config.site_name}) + html
+    # The list repeats every dataset's summary; leaving it out of the search index keeps the index small
+    # (the browser loads it with the first page) and sends searches to the datasets' own pages.
+    return front_matter({"title": catalog.config.site_name}, search_exclude=True) + html
