@@ -1,4 +1,9 @@
-"""The MkDocs plugin: the only module that imports MkDocs. It validates the records and hands their files over."""
+"""The MkDocs plugin: the only module that imports MkDocs. It validates the records and hands their files over.
+
+Generated pages arrive as Page objects and are given to MkDocs as they are: their title and flags go
+straight into page.meta and their HTML straight into page.content, so no record text is ever parsed
+as front matter or Markdown.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import logging
 import re
 from pathlib import Path
 from typing import Any
+
+from markupsafe import escape
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -22,6 +29,7 @@ from generator import catalog as catalog_module
 from generator import site
 from generator.config import SiteConfig
 from generator.errors import RecordErrors
+from generator.render.page import Page as SitePage
 
 log = logging.getLogger("mkdocs.plugins.dataset-register")
 THEME_OVERRIDES = Path(__file__).resolve().parent / "templates" / "theme"
@@ -50,7 +58,6 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             Path(config.config_file_path).resolve().parent, config.site_name, config.site_url, dict(self.config)
         )
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
-        self._html: dict[str, str] = {}
         config.extra_css.append("assets/register.css")
         config.extra_javascript.append("assets/register.js")
         return config
@@ -75,20 +82,39 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             if isinstance(content, Path):
                 files.append(File.generated(config, path, abs_src_path=str(content), inclusion=inclusion))
             else:
-                files.append(File.generated(config, path, content=content, inclusion=inclusion))
+                # A Page's file has no text: MkDocs reads the page from the object, in the hooks below.
+                text = "" if isinstance(content, SitePage) else content
+                files.append(File.generated(config, path, content=text, inclusion=inclusion))
         return files
 
+    def _generated_page(self, page: Page) -> SitePage | None:
+        content = self.tree.get(page.file.src_uri) if page.file.generated_by is not None else None
+        return content if isinstance(content, SitePage) else None
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        return "" if self._generated_page(page) else None
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        # A generated page's body is finished HTML: Python-Markdown would only pass it through,
-        # at about 1.7 ms a page, so it gets an empty text and the HTML comes back in on_page_content.
-        uri = page.file.src_uri
-        if page.file.generated_by is not None and uri in self.tree and uri not in site.MARKDOWN_PAGES:
-            self._html[uri] = markdown
-            return ""
-        return markdown
+        generated = self._generated_page(page)
+        if generated is None:
+            return markdown
+        # Themes print page.title and the description into HTML unescaped, so they are escaped here, once.
+        meta: dict[str, Any] = {"title": str(escape(generated.title))}
+        if generated.description:
+            meta["description"] = str(escape(generated.description))
+        if generated.head:
+            meta["register_head"] = generated.head
+        if generated.noindex:
+            meta["robots"] = "noindex, nofollow"
+        if generated.noindex or generated.search_exclude:
+            meta["search"] = {"exclude": True}
+        page.meta = meta
+        # The body is finished HTML: Python-Markdown gets nothing to do, and the HTML comes in on_page_content.
+        return ""
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return self._html.pop(page.file.src_uri, html)
+        generated = self._generated_page(page)
+        return generated.body if generated else html
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.settings.datasets_dir))
@@ -117,5 +143,6 @@ def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:
     index = site_dir / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
-        data["docs"] = [doc for doc in data["docs"] if not any(doc["location"].startswith(p) for p in hidden)]
+        # Whole paths are compared: a preview at 10.1/a/ must not hide 10.1/a/b/.
+        data["docs"] = [doc for doc in data["docs"] if doc["location"].split("#")[0] not in hidden]
         index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")

@@ -11,15 +11,15 @@ from generator.parallel import fork_map
 from generator.render import RenderContext, datacite, dump_json
 from generator.render import api, home, landing, license_page, license_text, overview
 from generator.render.formats import DOWNLOADS
+from generator.render.page import Page
 from generator.render.paths import image_name, page_path
 from generator.render.license_text import license_page_path
 from generator import reference
 from generator.schema import record_schema
 from generator.thumbnails import thumbnail
 
-Content = str | Path  # text to write, or a file to copy
-# Generated pages written in Markdown; every other generated page is finished HTML.
-MARKDOWN_PAGES = frozenset({"record-format.md", "contributing.md"})
+# A finished HTML page; Markdown text (only the record-format and contributor pages) or a file's text; a file to copy.
+Content = Page | str | Path
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
@@ -78,14 +78,14 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     return dict(tree)
 
 
-def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, str]:
+def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]:
     """The generated files of one dataset: its landing page, and its metadata and citations beside it.
 
     Rendering is most of the register's share of a build, so build_tree spreads it over the cores.
     """
     base = page_path(dataset.doi)
     attributes = datacite.build(dataset, ctx)
-    files = {
+    files: dict[str, Page | str] = {
         base + "index.md": landing.render(dataset, ctx),
         base + "datacite.json": dump_json(attributes),
         base + "datacite.xml": datacite.to_xml(attributes),

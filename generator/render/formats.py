@@ -21,7 +21,7 @@ DOWNLOADS: dict[str, Renderer] = {
 }
 
 FORMATS: dict[str, Renderer] = {
-    "landing.md": landing.render,
+    "landing.html": lambda dataset, ctx: landing.render(dataset, ctx).source(),
     "licenses.md": license_text.render,
     "citation.txt": lambda dataset, ctx: citation.text(dataset, ctx) + "\n",
     "styles.txt": lambda dataset, ctx: "".join(f"{style}: {text}\n" for style, text in styles.render_all(dataset, ctx).items()),

@@ -6,28 +6,28 @@ from markupsafe import Markup
 
 from generator.licenses import LicenseLibrary, LicenseTemplate
 from generator.render import template_env
-from generator.render.paths import front_matter
+from generator.render.page import Page
 from generator.render.license_text import fill, license_page_path, placeholders
 from generator.render.markdown import to_html
 
 _env = template_env()
 
 
-def render(template: LicenseTemplate, version: str) -> str:
-    """Markdown source of licenses/<id>/<version>/index.md: the text with its parameters as placeholders."""
+def render(template: LicenseTemplate, version: str) -> Page:
+    """The page licenses/<id>/<version>/index.md: the text with its parameters as placeholders."""
     html = _env.get_template("license.html.j2").render(
         license=template,
         version=version,
         text=Markup(to_html(fill(template, version, placeholders(template)))),
         newer=None if version == template.latest else "../" + template.latest + "/",
     )
-    return front_matter({"title": f"{template.title} {version}"}) + html
+    return Page(title=f"{template.title} {version}", body=html)
 
 
-def render_index(library: LicenseLibrary) -> str:
-    """Markdown source of licenses/index.md."""
+def render_index(library: LicenseLibrary) -> Page:
+    """The page licenses/index.md."""
     html = _env.get_template("licenses.html.j2").render(
         templates=sorted(library.templates.values(), key=lambda t: t.title.lower()),
         path=lambda template, version: license_page_path(template.id, version).removeprefix("licenses/"),
     )
-    return front_matter({"title": "Licenses"}) + html
+    return Page(title="Licenses", body=html)

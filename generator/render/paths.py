@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
-
-from markupsafe import escape
 
 from generator.config import SiteConfig
 
@@ -43,17 +40,3 @@ def human_size(size: int) -> str:
             return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}".replace(".0 ", " ")
         value /= 1000
     raise AssertionError("unreachable")
-
-
-def front_matter(values: dict[str, str], *, hidden: bool = False, head: str | None = None,
-                 search_exclude: bool = False) -> str:
-    """MkDocs front matter. Themes print page.title unescaped into <title>, so values are HTML-escaped;
-    JSON strings are valid YAML and need no further quoting. `head` is finished HTML for <head>."""
-    lines = [f"{key}: {json.dumps(str(escape(value)))}" for key, value in values.items()]
-    if head:
-        lines.append(f"register_head: {json.dumps(head)}")
-    if hidden:
-        lines.append("robots: noindex, nofollow")
-    if hidden or search_exclude:
-        lines += ["search:", "  exclude: true"]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"
