@@ -12,6 +12,7 @@ import json
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
+from urllib.parse import quote
 
 from datacite import DataCiteRESTClient
 from datacite.errors import DataCiteError, HttpError
@@ -97,7 +98,7 @@ class DataCite:
 
     def get(self, doi: str) -> dict[str, Any] | None:
         """The stored attributes of one DOI, or None when DataCite does not have it."""
-        response = self._read(f"dois/{doi}", {"publisher": "true", "affiliation": "true"}, missing_ok=True)
+        response = self._read(f"dois/{_encoded(doi)}", {"publisher": "true", "affiliation": "true"}, missing_ok=True)
         return None if response is None else response.json()["data"]["attributes"]
 
     def _read(self, path: str, params: dict[str, str] | None, *, missing_ok: bool = False) -> Any:
@@ -148,7 +149,7 @@ class DataCite:
         for attempt in range(self.attempts):
             self.count.writes += 1
             try:
-                return self.rest.put_doi(doi, {"type": "dois", "attributes": copy.deepcopy(attributes)})
+                return self.rest.put_doi(_encoded(doi), {"type": "dois", "attributes": copy.deepcopy(attributes)})
             except HttpError as error:
                 # A PUT of the same attributes is idempotent, so it is safe to send again.
                 if attempt + 1 == self.attempts:
@@ -168,6 +169,11 @@ class DataCite:
 
     def _wait(self, attempt: int) -> None:
         self.sleep(min(self.max_backoff, self.backoff * 2 ** attempt))
+
+
+def _encoded(doi: str) -> str:
+    """A DOI as one part of an API path, percent-encoded whole: no DOI can reach another path of the API."""
+    return quote(doi, safe="")
 
 
 def _body(error: DataCiteError) -> str:

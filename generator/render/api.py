@@ -73,11 +73,6 @@ def datasets_json(datasets: list[Dataset], ctx: RenderContext) -> str:
     return dump_json({"api_version": API_VERSION, "register": ctx.config.site_name, "count": len(items), "datasets": items})
 
 
-def api_path(doi: str) -> str:
-    """api/v1/datasets/<doi>.json, one file per dataset."""
-    return f"api/v1/datasets/{doi.lower()}.json"
-
-
 def schema() -> str:
     return SCHEMA.read_text(encoding="utf-8")
 

@@ -8,12 +8,11 @@ from generator.catalog import Catalog
 from generator.model import Dataset
 from generator.render import RenderContext, license_text, template_env
 from generator.render.page import Page
-from generator.render.paths import doi_url, page_path
+from generator.render.paths import doi_url, page_path, thumbnail_path
 
 _env = template_env()
 FACETS = {"modality": "Modality", "organ": "Organ", "field": "Field", "access": "Access", "status": "Status",
           "origin": "Origin", "collection": "Collection"}
-THUMBNAIL = "thumbnail.jpg"
 
 
 def facet_values(dataset: Dataset, ctx: RenderContext) -> dict[str, list[str]]:
@@ -52,7 +51,7 @@ def render(catalog: Catalog, ctx: RenderContext) -> Page:
         page_path=page_path,
         doi_url=doi_url,
         summary=summary,
-        thumbnail=lambda ds: page_path(ds.doi) + THUMBNAIL if ds.images else None,
+        thumbnail=lambda ds: thumbnail_path(ds.doi) if ds.images else None,
         joined=lambda values: "|".join(values),
     )
     # The list repeats every dataset's summary; leaving it out of the search index keeps the index small
