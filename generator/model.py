@@ -82,7 +82,8 @@ Slug = Annotated[str, _rule(_slug)]
 AgeSpan = Annotated[str, _rule(_age_span)]
 Line = Annotated[str, Field(min_length=1, max_length=500)]
 Markdown = Annotated[str, Field(min_length=1, max_length=50_000)]
-Count = Annotated[int, Field(ge=0)]
+# At most 2**53 - 1: the largest whole number every JSON reader (JavaScript too) keeps exact.
+Count = Annotated[int, Field(ge=0, le=2**53 - 1)]
 
 
 class Part(BaseModel):
