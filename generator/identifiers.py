@@ -127,12 +127,19 @@ def _verhoeff_valid(digits: str) -> bool:
     return check == 0
 
 
+# A bare address: the local part of letters, digits and . _ + -, nothing a mailto: link or a mail
+# header reads as more (`?`, `=`, `%`, quotes, spaces, a display name), though RFC 5322 allows it.
+_BARE_LOCAL_PART = re.compile(r"[\w.+-]+")
+
+
 def email_error(value: str) -> str | None:
-    """Why `value` is not an e-mail address, or None. Nothing is looked up on the network."""
+    """Why `value` is not a bare e-mail address, or None. Nothing is looked up on the network."""
     try:
         email_validator.validate_email(value, check_deliverability=False)
     except email_validator.EmailNotValidError as error:
         return f"expected an e-mail address such as name@example.org ({error})"
+    if not _BARE_LOCAL_PART.fullmatch(value.rsplit("@", 1)[0]):
+        return "expected a plain e-mail address such as name@example.org: before the @ only letters, digits and . _ + -"
     return None
 
 

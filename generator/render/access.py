@@ -28,9 +28,10 @@ class AccessRequest:
 
     @property
     def mailto(self) -> str:
-        query = [f"subject={quote(self.subject)}", f"body={quote(self.body)}"]
+        """The mailto: link (RFC 6068), every part percent-encoded, so no text can add a header or a recipient."""
+        query = [f"subject={quote(' '.join(self.subject.split()), safe='')}", f"body={quote(self.body, safe='')}"]
         if self.cc:
-            query.insert(0, f"cc={quote(','.join(self.cc), safe=',@')}")
+            query.insert(0, "cc=" + ",".join(quote(address, safe="@") for address in self.cc))
         return f"mailto:{quote(self.to, safe='@')}?{'&'.join(query)}"
 
 

@@ -95,8 +95,10 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
         for link in signposts(dataset, ctx)]
     parts.append(Markup('<link rel="linkset" href="{}" type="application/linkset+json">').format(
         landing_url(ctx.config, dataset.doi) + "linkset.json"))
-    # "</" inside a script element would end it early, whatever the JSON says.
-    data = json.dumps(jsonld.build(dataset, ctx), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    # In a script element "</script" ends it and "<!--" changes how it ends, whatever the JSON says: these
+    # characters only occur inside JSON strings, where their \u escapes mean the same.
+    data = json.dumps(jsonld.build(dataset, ctx), ensure_ascii=False, sort_keys=True)
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     parts.append(Markup('<script type="application/ld+json">{}</script>').format(Markup(data)))
     return "\n".join(str(escape(part)) for part in parts)
 
