@@ -168,9 +168,8 @@ class _Converter:
             if not node.style and node.value in _NULLS:
                 return None
             forbidden = _FORBIDDEN.search(node.value)  # written as an escape such as "\x01"
-            if forbidden:
+            if forbidden:  # the record is left out of the site, so the value is kept only for the other checks
                 self.doc.problems.append(self.doc.problem(path, _forbidden_message(forbidden.group())))
-                return None
             return node.value
         # A node met twice is an alias (`*name`). Records have no use for them, and expanding
         # them is how an "alias bomb" turns a few lines into gigabytes.
