@@ -64,6 +64,10 @@ class SourceDoc:
 def load(path: Path) -> SourceDoc:
     """Read a record file; syntax and encoding errors are collected in `problems`, never raised."""
     doc = SourceDoc(path=path, display=display_path(path))
+    if path.is_symlink():  # it could point anywhere, and what it points to would be published
+        doc.problems.append(Problem(doc.display, 1, 1, "(file)", "the record is a symbolic link; put the record "
+                                    "itself in the datasets folder"))
+        return doc
     size = path.stat().st_size
     if size > MAX_RECORD_BYTES:
         doc.problems.append(

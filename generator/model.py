@@ -234,7 +234,9 @@ Status = Literal["ongoing", "completed", "withdrawn"]
 class Dataset(Part):
     """One dataset of the register."""
 
-    doi: Doi = Field(description="The dataset's DOI, e.g. 10.23698/aida/ctpa, or only its suffix.")
+    doi: Doi = Field(description="The dataset's DOI, e.g. 10.23698/aida/ctpa, or only its suffix. The suffix is also "
+                     "the page's path: parts separated by /, each a letter or digit followed by letters, digits "
+                     "and -._;()~$=*:")
     title: Line = Field(description="Full title of the dataset.")
     short_name: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
         None, description="Short name, e.g. CTPA."

@@ -344,6 +344,10 @@ def test_hostile_records_get_located_errors_and_nothing_crashes(register):
     root = register(records)
     (root / "datasets" / "images").mkdir()
     (root / "datasets" / "images" / "thumbnail.jpg").write_bytes(_png())
+    outside = root.parent / "outside.yaml"
+    outside.write_text(MINIMAL.format(name="linked"), encoding="utf-8")
+    (root / "datasets" / "linked.yaml").symlink_to(outside)
+    cases["linked.yaml"] = ("", [1])
     result = subprocess.run([sys.executable, "-m", "generator", "check"], capture_output=True, text=True, env=ENV, cwd=root)
     crashed = int(result.returncode != 1 or "Traceback" in result.stderr + result.stdout)  # a signal, or a traceback
     assert crashed == 0, result.stderr
@@ -404,6 +408,42 @@ def test_the_importer_reads_nothing_outside_the_old_site_and_never_crashes(tmp_p
         assert re.search(rf"{name}\.md:{line}: not converted", notes), (name, notes)
     assert "passwd.md:7: image /../../../../etc/passwd points outside the old site" in notes
     assert "passwd.md:9: image ../../../../etc/hostname points outside the old site" in notes
+
+
+class _RawPaths(SimpleHTTPRequestHandler):
+    """Records each request's path exactly as sent, and answers that nothing is there."""
+
+    seen: list[tuple[str, str]] = []
+
+    def _answer(self) -> None:
+        self.seen.append((self.command, self.path))
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(404)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"errors": [{"title": "not found"}]}')
+
+    do_GET = do_PUT = _answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_doi_reaches_datacite_percent_encoded_as_one_path_segment():
+    from generator.registration.client import DataCite, RegistrationError
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _RawPaths)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = DataCite("AIDA.REPO", "secret", "10.23698", f"http://127.0.0.1:{server.server_address[1]}/", attempts=1)
+    try:
+        assert client.get("10.23698/../../clients/aida.repo") is None
+        with pytest.raises(RegistrationError):
+            client.update("10.23698/a?b#c", {"url": "https://register.example.org/"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [path.split("?")[0] for _, path in _RawPaths.seen] == [
+        "/dois/10.23698%2F..%2F..%2Fclients%2Faida.repo", "/dois/10.23698%2Fa%3Fb%23c"]
 
 
 # --- the earlier bounds ------------------------------------------------------------------------
