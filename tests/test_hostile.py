@@ -331,6 +331,8 @@ def located_cases() -> dict[str, tuple[str | bytes, list[int]]]:
         "huge-count.yaml": (MINIMAL.format(name="huge-count").replace("licenses:", "counts:\n  patients: " + "9" * 5000 + "\nlicenses:"), [17]),
         "not-utf8.yaml": (MINIMAL.format(name="not-utf8").encode("utf-8").replace(b"Ada", b"Ad\xe9"), [7]),
         "key-command.yaml": (MINIMAL.format(name="key-command") + '"x\\n::warning file=x.py,line=1::pwned": 1\n', [18]),
+        "image-command.yaml": (MINIMAL.format(name="image-command").replace(
+            "licenses:", 'images:\n  - file: "x\\n::warning file=a.py::pwned"\n    title: t\nlicenses:'), [17]),
         "wrong-types.yaml": (MINIMAL.format(name="wrong-types").replace("title: A minimal dataset", "title: [a, b]")
                              .replace("  - given_name: Ada\n    family_name: Lovelace", "  - x"), [2, 7]),
         "bcc.yaml": (MINIMAL.format(name="bcc").replace("steward@example.org", "x?bcc=spy@evil.example"), [15]),
@@ -367,7 +369,7 @@ def test_hostile_records_get_located_errors_and_nothing_crashes(register):
     problems = catalog.check(config.load(root / "mkdocs.yml"))[1]
     for problem in problems:  # and the same problems as annotations: one line each, nothing smuggled
         annotation = github_annotation(problem)
-        assert "\n" not in annotation and "\r" not in annotation and annotation.count("::") == 2
+        assert "\n" not in annotation and "\r" not in annotation and annotation.startswith("::error file=datasets/")
 
 
 def test_a_github_annotation_escapes_every_field():
@@ -375,6 +377,8 @@ def test_a_github_annotation_escapes_every_field():
     annotation = github_annotation(problem)
     assert annotation == ("::error file=datasets/a%0A%3A%3Awarning%3A%3Ax%25.yaml,line=3,col=4,"
                           "title=key%0D%0A%3A%3Aerror%3A%3Ay::key%0D%0A::error::y: message%0A::notice::z %250A")
+    # The text form too is one line whatever a message quotes, so that no log line can start with a command.
+    assert str(problem) == "datasets/a\\n::warning::x%.yaml:3:4: key\\r\\n::error::y: message\\n::notice::z %0A"
 
 
 def test_the_importer_reads_nothing_outside_the_old_site_and_never_crashes(tmp_path):
