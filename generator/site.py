@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.catalog import Catalog
-from generator.errors import KeyPath
 from generator.config import SiteConfig
+from generator.errors import KeyPath
 from generator.model import Dataset
 from generator.parallel import fork_map
 from generator.render import RenderContext, datacite, dump_json
@@ -19,7 +19,7 @@ from generator import reference
 from generator.schema import record_schema
 from generator.thumbnails import thumbnail
 
-# A finished HTML page; Markdown text (only the record-format and contributor pages) or a file's text; a file to copy.
+# A finished HTML page; text to write (Markdown only for the record-format and contributor pages); a file to copy.
 Content = Page | str | Path
 ASSETS = Path(__file__).resolve().parent / "assets"
 

@@ -290,6 +290,21 @@ def test_a_hidden_record_whose_doi_is_a_prefix_hides_only_itself(hostile_site):
     assert "/10.23698/hostile/</loc>" not in sitemap and "/10.23698/hostile/p0/</loc>" in sitemap
 
 
+def test_the_paths_register_check_compares_are_every_path_a_dataset_writes():
+    """The clash check is only as good as its list of claims: it must hold every file the build writes."""
+    from generator import site
+    from generator.render.paths import api_path, built_path, page_path
+
+    register = catalog.load_catalog(config.load(ROOT / "mkdocs.yml"))
+    tree = {built_path(path) for path in site.build_tree(register)}
+    for entry in register.entries:
+        claimed = {path for path, _, _ in site.dataset_outputs(entry.dataset)}
+        written = {path for path in tree if path.startswith(page_path(entry.dataset.doi)) or path == api_path(entry.dataset.doi)}
+        others = {path for other in register.entries if other is not entry and other.dataset.doi.startswith(entry.dataset.doi + "/")
+                  for path in tree if path.startswith(page_path(other.dataset.doi))}
+        assert written - others <= claimed, entry.dataset.doi
+
+
 # --- records that must get a located error -----------------------------------------------------
 def _png() -> bytes:
     import io
