@@ -241,6 +241,8 @@ def test_hostile_text_stays_text_in_the_page(hostile_site):
             if href.startswith("mailto:"):
                 parts = urlsplit(href)
                 assert set(parse_qs(parts.query)) <= {"cc", "subject", "body"} and parts.path.count("@") == 1, href
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.count('class="dr-card"') == 2 * len(PAYLOADS)  # no record replaced the home page or another's page
 
 
 def _top_level_entries(bibtex: str) -> int:
@@ -408,7 +410,9 @@ def test_the_importer_reads_nothing_outside_the_old_site_and_never_crashes(tmp_p
     (records / "passwd.md").write_text(
         "---\ndatacite:\n  '@id': https://doi.org/10.23698/aida/passwd\n  url: https://x.example/10.23698/aida/passwd/\n"
         "other:\n  exampleImage:\n    - url: /../../../../etc/passwd\n      title: x\n    - url: ../../../../etc/hostname\n"
-        "      title: y\n---\n", encoding="utf-8")
+        "      title: y\n    - url: /assets/link.png\n      title: z\n---\n", encoding="utf-8")
+    (site / "assets").mkdir()
+    (site / "assets" / "link.png").symlink_to("/etc/passwd")
     outside = tmp_path / "outside.md"
     outside.write_text("---\ndatacite:\n  '@id': https://doi.org/10.23698/aida/outside\n---\n", encoding="utf-8")
     (records / "outside.md").symlink_to(outside)
@@ -427,6 +431,7 @@ def test_the_importer_reads_nothing_outside_the_old_site_and_never_crashes(tmp_p
         assert re.search(rf"{name}\.md:{line}: not converted", notes), (name, notes)
     assert "passwd.md:7: image /../../../../etc/passwd points outside the old site" in notes
     assert "passwd.md:9: image ../../../../etc/hostname points outside the old site" in notes
+    assert "passwd.md:11: image /assets/link.png points outside the old site" in notes
 
 
 class _RawPaths(SimpleHTTPRequestHandler):
