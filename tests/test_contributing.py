@@ -88,7 +88,7 @@ def test_the_record_format_reference_lists_every_key_of_the_model():
     from generator.reference import _models
     from generator.model import Dataset
 
-    page = reference.render(ROOT / "datasets" / "aida-example-full.yaml")
+    page = reference.render(ROOT / "tests" / "cases" / "aida-example-full.yaml")
     for model in _models(Dataset, []):
         for name in model.model_fields:
             assert f"| `{name}` |" in page, f"{model.__name__}.{name}"
