@@ -161,8 +161,9 @@ def _licenses(entry: Entry, library: LicenseLibrary) -> None:
         template = library.templates.get(license.id)
         if template is None:
             known = ", ".join(sorted(library.templates)) or "none"
-            close = difflib.get_close_matches(license.id, list(library.templates), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            wanted = license.id.lower().removesuffix(" license").replace(" ", "-")
+            close = difflib.get_close_matches(wanted, list(library.templates), n=3)
+            hint = f"did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
             doc.problems.append(doc.problem(("licenses", i, "id"), f"no license {license.id!r} in licenses/; {hint}known: {known}"))
             continue
         if license.version and license.version not in template.versions:
