@@ -183,3 +183,22 @@ def test_pre_commit_install_as_the_guide_says_checks_a_commit(tmp_path: Path):
     commit = run("git", "commit", "-q", "-m", "Add x")
     assert commit.returncode != 0
     assert "datasets/x.yaml:3:9: status: expected one of: ongoing, completed or withdrawn, found 'done'" in commit.stdout + commit.stderr
+
+
+def test_the_guide_lists_every_message_the_check_can_give():
+    from generator import messages
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    listed = guide.split("<!-- messages:start -->\n", 1)[1].split("<!-- messages:end -->", 1)[0]
+    assert listed == messages.table(), "CONTRIBUTING.md's table is out of date: run python -m generator.messages"
+
+
+def test_every_message_of_the_corpus_is_in_the_catalogue():
+    """The catalogue really is what the check prints: each message of tests/invalid matches one of its templates."""
+    from generator import messages
+
+    patterns = [re.compile(re.escape(m.text).replace("…", ".*").replace(r"\ ", " ")) for m in messages.catalogue()]
+    printed = [line.split(": ", 2)[-1] for errors in (ROOT / "tests" / "invalid").glob("*.errors")
+               for line in errors.read_text(encoding="utf-8").splitlines()]
+    unmatched = [text for text in printed if not any(p.match(" ".join(text.split())) for p in patterns)]
+    assert unmatched == []
