@@ -37,7 +37,7 @@ from generator.errors import Problem
 from generator.loader import SourceDoc, load, parse_text
 from generator.model import Dataset, LicenseRef
 
-from conftest import ENV, MINIMAL, ROOT, make_register, mkdocs_build
+from conftest import CASES, ENV, MINIMAL, case_settings, make_register, mkdocs_build
 
 # --- the payload families ----------------------------------------------------------------------
 # Each script payload calls alert(): Chromium reports every dialog, so a payload that runs is counted.
@@ -64,7 +64,8 @@ PAYLOADS = [
     "</style><style>*{background:url(javascript:alert(19))}</style><math><mtext></p><script>alert(19)</script>",
     "</title></textarea></noscript><script>alert(20)</script>",
 ]
-NOT_FREE_TEXT = {("images", "*", "file")}  # a file name: attacked by the path cases below
+# Text fields that must name something: a file (attacked by the path cases below), a license of licenses/.
+NOT_FREE_TEXT = {("images", "*", "file"), ("licenses", "*", "id")}
 
 
 def _lengths(metadata: list[Any]) -> list[Any]:
@@ -101,7 +102,7 @@ def free_text_fields(model: type[BaseModel] = Dataset, prefix: tuple[str, ...] =
 
 
 FREE_TEXT = free_text_fields()
-EXAMPLES = {"p": ROOT / "datasets" / "aida-example-full.yaml", "w": ROOT / "datasets" / "aida-example-withdrawn.yaml"}
+EXAMPLES = {"p": CASES / "aida-example-full.yaml", "w": CASES / "aida-example-withdrawn.yaml"}
 # The examples have organizations only as copyright holders; the attack adds a person, so that a
 # person's fields in that place are attacked too.
 PERSON_HOLDER = {"given_name": "Ada", "family_name": "Lovelace", "affiliations": [{"name": "Example University"}]}
@@ -156,7 +157,7 @@ def hostile_register(root: Path) -> tuple[Path, int]:
     # A hidden record whose DOI is a prefix of all the others: it must hide itself only.
     records["hostile.yaml"] = MINIMAL.format(name="hostile") + "hidden: true\n"
     make_register(root, records)
-    shutil.copytree(ROOT / "datasets" / "images" / "aida-example-full", root / "datasets" / "images" / "aida-example-full")
+    shutil.copytree(CASES / "images" / "aida-example-full", root / "datasets" / "images" / "aida-example-full")
     return root, injected
 
 
@@ -297,7 +298,7 @@ def test_the_paths_register_check_compares_are_every_path_a_dataset_writes():
     from generator import site
     from generator.render.paths import api_path, built_path, page_path
 
-    register = catalog.load_catalog(config.load(ROOT / "mkdocs.yml"))
+    register = catalog.load_catalog(case_settings())
     tree = {built_path(path) for path in site.build_tree(register)}
     for entry in register.entries:
         claimed = {path for path, _, _ in site.dataset_outputs(entry.dataset)}
