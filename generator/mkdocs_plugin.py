@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
-
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator import reference
 from generator.catalog import Catalog
-from generator.config import SiteConfig
 from generator.errors import KeyPath
 from generator.model import Dataset
 from generator.parallel import fork_map
-from generator.render import RenderContext, datacite, dump_json
-from generator.render import api, dcat, home, landing, license_page, license_text, overview
+from generator.render import RenderContext, api, datacite, dcat, dump_json, home, landing, license_page, license_text, overview
 from generator.render.formats import DOWNLOADS
+from generator.render.license_text import license_page_path
 from generator.render.page import Page
 from generator.render.paths import api_path, built_path, checked, image_path, page_path, thumbnail_path
-from generator.render.license_text import license_page_path
-from generator import reference
 from generator.schema import record_schema
 from generator.thumbnails import thumbnail
 

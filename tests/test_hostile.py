@@ -374,7 +374,7 @@ def test_hostile_records_get_located_errors_and_nothing_crashes(register):
     lines = (result.stdout + result.stderr).splitlines()  # the problems are on stderr
     assert not any(line.startswith("::") for line in lines), "a workflow command got through"
     located = [re.match(r"datasets/([^:]+):(\d+):(\d+): ", line) for line in lines]
-    unlocated = [line for line, match in zip(lines, located) if not match and line.startswith("datasets/")]
+    unlocated = [line for line, match in zip(lines, located, strict=True) if not match and line.startswith("datasets/")]
     found: dict[str, set[int]] = {}
     for match in filter(None, located):
         found.setdefault(match.group(1), set()).add(int(match.group(2)))
@@ -438,7 +438,7 @@ def test_the_importer_reads_nothing_outside_the_old_site_and_never_crashes(tmp_p
 class _RawPaths(SimpleHTTPRequestHandler):
     """Records each request's path exactly as sent, and answers that nothing is there."""
 
-    seen: list[tuple[str, str]] = []
+    seen: typing.ClassVar[list[tuple[str, str]]] = []
 
     def _answer(self) -> None:
         self.seen.append((self.command, self.path))

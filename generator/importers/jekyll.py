@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 

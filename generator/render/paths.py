@@ -14,7 +14,6 @@ from pathlib import PurePosixPath
 
 from generator.config import SiteConfig
 
-
 THUMBNAIL = "thumbnail.jpg"  # the list's picture of a dataset, beside its landing page
 
 
