@@ -117,7 +117,7 @@ def parse_text(text: str, doc: SourceDoc) -> SourceDoc:
     if raw:
         before = text[: raw.start()]
         line, column = before.count("\n") + 1, raw.start() - (before.rfind("\n") + 1) + 1
-        doc.problems.append(Problem(doc.display, line, column, "(file)", _forbidden_message(raw.group())))
+        doc.problems.append(Problem(doc.display, line, column, "(file)", _control_character_problem(raw.group())))
         return doc
     try:
         too_deep = _too_deep(text)
@@ -162,7 +162,7 @@ def _too_deep(text: str) -> yaml.Mark | None:
     return None
 
 
-def _forbidden_message(char: str) -> str:
+def _control_character_problem(char: str) -> str:
     return (f"the text holds the invisible control character U+{ord(char):04X}, which cannot be published; "
             "delete it (it often comes in with text pasted from another program)")
 
@@ -182,7 +182,7 @@ class _Converter:
                 return None
             forbidden = _FORBIDDEN.search(node.value)  # written as an escape such as "\x01"
             if forbidden:  # the record is left out of the site, so the value is kept only for the other checks
-                self.doc.problems.append(self.doc.problem(path, _forbidden_message(forbidden.group())))
+                self.doc.problems.append(self.doc.problem(path, _control_character_problem(forbidden.group())))
             return node.value
         # A node met twice is an alias (`*name`). Records have no use for them, and expanding
         # them is how an "alias bomb" turns a few lines into gigabytes.
