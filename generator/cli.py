@@ -108,7 +108,7 @@ def new(title: str | None, authors: tuple[str, ...], licenses: tuple[str, ...], 
     doi = f"{config.doi_prefix}/{suffix}"
     path = config.datasets_dir / scaffold.file_name(doi)
     config.datasets_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(scaffold.record(doi, answers, date.today()), encoding="utf-8")
+    path.write_text(scaffold.record(doi, answers, date.today(), scaffold.license_versions(config)), encoding="utf-8")
     click.echo(f"Created {path.relative_to(config.root)} for the DOI {doi}.")
     click.echo("Replace every FILL IN in it, then run: register check")
 
