@@ -133,7 +133,7 @@ def import_jekyll(source: Path, into: Path | None, force: bool, config_file: Pat
     if not jekyll.find_records(source):
         raise RegisterError(f"{source}: no _datasets/**/*.md files, so this is not a Jekyll register; nothing was written")
     start = time.perf_counter()
-    report = jekyll.run(source, into or config.datasets_dir, force=force)
+    report = jekyll.run(source, into or config.datasets_dir, force=force, licenses=config.licenses_dir)
     failed = [r for r in report.converted if r.text is None]
     noted = [r for r in report.converted if r.text is not None and r.notes]
     clean = [r for r in report.converted if r.text is not None and not r.notes]
