@@ -137,6 +137,9 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
     for unknown in sorted(set(obligations) - set(OBLIGATIONS)):
         problems.append(Problem(where, 1, 1, "obligations",
                                 f"unknown obligation {unknown!r}; known: {', '.join(OBLIGATIONS)}"))
+    if ("co-author" in meta["summary"].lower()) != ("co-authorship" in obligations):
+        problems.append(Problem(where, 1, 1, "summary", "the summary and the obligations disagree on co-authorship: "
+                                "a summary promises co-authorship exactly when obligations lists co-authorship"))
     sources = {str(version): " ".join(str(text).split()) for version, text in (meta.get("versions") or {}).items()}
     return LicenseTemplate(
         id=meta_file.parent.name,
