@@ -334,8 +334,9 @@ class _Mapper:
             self.cited += links
             if match.template is not None and self.result.doi not in links:
                 self.note_line(section.line, f"the text under {section.name!r} does not ask to cite the dataset itself, "
-                                             f"as {match.template.id} {match.version} does; kept word for word")
-                match = license_match.Match(None, None, (match.template, match.version or ""), "the dataset itself")
+                                             f"as {match.template.id} {match.version} does: the record keeps it word "
+                                             "for word as the dataset's own license text")
+                match = license_match.Match(None, None, (match.template, match.version or ""), "")
         abstract = " ".join(str((old or {}).get("abstract") or "").split())
         if match.template is not None:
             entry: dict[str, Any] = {"id": match.template.id, "version": match.version}
@@ -353,10 +354,11 @@ class _Mapper:
                                                  "for 'the authors of this dataset' without naming them")
             co_authorship = match.template.asks_co_authorship
         else:
-            entry = {"title": section.name, "text": section.text}
+            entry = {"title": section.name}
             if match.nearest:
+                entry["nearest"] = f"{match.nearest[0].id} {match.nearest[1]}"
+            if match.nearest and match.changes:
                 template, version = match.nearest
-                entry["nearest"] = f"{template.id} {version}"
                 self.note_line(section.line, f"the text under {section.name!r} is no version of licenses/: the record "
                                              f"keeps it word for word as the dataset's own license text; the nearest "
                                              f"is {template.id} {version}, which differs: {match.changes}")
@@ -366,6 +368,7 @@ class _Mapper:
             co_authorship = bool(found.get("co_authors"))
             if abstract and ("co-author" in abstract.lower()) == co_authorship and path:
                 entry["summary"] = abstract
+            entry["text"] = section.text  # last: the long part, word for word
         if abstract and path and heading_id != "controlled-access" and ("co-author" in abstract.lower()) != co_authorship:
             self.note((*path, "abstract"),
                       f"the summary {abstract!r} does not fit the {section.name}: its text "

@@ -89,7 +89,9 @@ def values_for(license: LicenseRef, template: LicenseTemplate, dataset: Dataset,
     for name, parameter in template.parameters.items():
         value = license.parameters.get(name)
         if value is not None:
-            values[name] = join_names([escape_markdown(v) for v in value]) if parameter.is_list else escape_markdown(value)
+            # Outer whitespace is YAML's (a block's final newline), not the record's wording.
+            values[name] = (join_names([escape_markdown(v.strip()) for v in value]) if parameter.is_list
+                            else escape_markdown(value.strip()))
     return values
 
 
