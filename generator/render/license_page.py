@@ -6,6 +6,8 @@ the version before it (computed here, at build time, from the two texts with pla
 
 from __future__ import annotations
 
+import html
+
 from markupsafe import Markup, escape
 
 from generator.licenses import LicenseLibrary, LicenseTemplate, word_changes
@@ -29,17 +31,19 @@ def render(template: LicenseTemplate, version: str) -> str:
     """Markdown source of licenses/<id>/<version>/index.md: the text with its parameters as placeholders."""
     text = fill(template, version, placeholders(template))
     previous = template.previous(version)
-    html = _env.get_template("license.html.j2").render(
+    page = _env.get_template("license.html.j2").render(
         license=template,
         version=version,
         source=template.sources.get(version),
         text=Markup(to_html(text)),
         previous=previous,
         previous_path=f"../{previous}/" if previous else None,
-        diff=word_diff(fill(template, previous, placeholders(template)), text) if previous else None,
+        # The texts are Markdown with the placeholders as entities (&lt;Year&gt;); the diff shows them as read.
+        diff=word_diff(html.unescape(fill(template, previous, placeholders(template))), html.unescape(text))
+        if previous else None,
         newer=None if version == template.latest else "../" + template.latest + "/",
     )
-    return front_matter({"title": f"{template.title} {version}"}) + html
+    return front_matter({"title": f"{template.title} {version}"}) + page
 
 
 def render_index(library: LicenseLibrary) -> str:
