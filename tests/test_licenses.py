@@ -232,3 +232,30 @@ def test_publishing_a_new_version_changes_no_published_dataset(tmp_path: Path, m
     # Only previews, which name no version, follow the new default; every published dataset is byte-identical.
     assert changed, "the previews name no version, so the new default reaches them: the comparison sees changes"
     assert all(any(path.startswith(preview) for preview in previews) for path in changed), changed
+
+
+def test_a_records_own_license_text_is_shown_as_written_and_named_in_datacite(tmp_path: Path, monkeypatch):
+    """Terms in the shape of another hub's data use agreement (after VinDr's), kept as the dataset's own terms."""
+    agreement = ("# Data Use Agreement\n\n**Last updated: May 12, 2021**\n\n"
+                 "1. Recipients may use the data only as permitted by this DUA.\n"
+                 "2. Re-identification is strictly prohibited.\n"
+                 "3. Recipients will cite the source of information in all publications, which use the data.\n")
+    indented = "".join(f"      {line}\n" if line.strip() else "\n" for line in agreement.strip("\n").splitlines())
+    record = MINIMAL.format(name="vindr").replace(
+        '  - id: aida-by\n    version: "1.0"\n',
+        "  - title: VinDr data use agreement\n    cites: true\n    text: |\n" + indented + "<script>x</script>\n")
+    record = record.replace("<script>x</script>\n", "      <script>alert(1)</script>\n")
+    root = write_register(tmp_path / "r", {"vindr.yaml": record})
+    monkeypatch.chdir(root)
+    register, problems = catalog.check(config.load(root / "mkdocs.yml"))
+    assert [str(p) for p in problems] == []
+    tree = site.build_tree(register)
+    page = str(tree["10.23698/vindr/index.md"])
+    section = page.split('<section aria-labelledby="licenses"', 1)[1].split("</section>", 1)[0]
+    assert "<h3>VinDr data use agreement</h3>" in section and "own license text, word for word" in section
+    assert "<li>Recipients will cite the source of information in all publications, which use the data.</li>" in section
+    assert "<strong>Last updated: May 12, 2021</strong>" in section
+    assert "<script" not in section and "non-disclosure" not in section
+    rights = json.loads(str(tree["10.23698/vindr/datacite.json"]))["rightsList"]
+    assert rights == [{"lang": "en", "rights": "VinDr data use agreement",
+                       "rightsUri": "https://datahub.aida.scilifelab.se/10.23698/vindr/#licenses"}]
