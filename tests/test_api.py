@@ -15,7 +15,7 @@ from conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "site"
 PUBLIC = ["10.23698/aida/brln", "10.23698/aida/ctpa", "10.23698/aida/drske", "10.23698/aida/example-full",
-          "10.23698/aida/example-withdrawn"]
+          "10.23698/aida/example-withdrawn", "10.23698/case-names", "10.23698/case-xss"]
 MACHINE_FILES = ["api/v1/datasets.json", "catalog.jsonld", "catalog.ttl", "feed.xml"]
 
 

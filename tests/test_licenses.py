@@ -17,7 +17,7 @@ from generator.licenses import load_library, publish, word_changes
 from generator.render import license_page
 from generator.render.license_text import fill
 
-from conftest import ENV, MINIMAL, ROOT
+from conftest import ENV, MINIMAL, ROOT, assemble_test_register
 
 REFERENCE = (ROOT / "tests" / "reference" / "aida-license-templates.md").read_text(encoding="utf-8")
 LIBRARY = load_library(ROOT / "licenses")
@@ -197,14 +197,7 @@ def license_parts(tree: dict[str, object]) -> dict[str, str]:
 
 def test_publishing_a_new_version_changes_no_published_dataset(tmp_path: Path, monkeypatch):
     """Every license gets a new wording as a new version, published with the real command, made the default."""
-    records = {path.name: path.read_text(encoding="utf-8") for folder in (ROOT / "datasets", ROOT / "tests" / "cases")
-               for path in sorted(folder.glob("*.yaml"))}
-    root = write_register(tmp_path / "r", records)
-    for image in (ROOT / "datasets" / "images").rglob("*"):
-        if image.is_file():
-            target = root / "datasets" / image.relative_to(ROOT / "datasets")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(image, target)
+    root = assemble_test_register(tmp_path / "r")
     monkeypatch.chdir(root)
     settings = config.load(root / "mkdocs.yml")
     register = catalog.load_catalog(settings)
