@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -170,7 +171,7 @@ def _licenses(entry: Entry, library: LicenseLibrary, config: SiteConfig) -> None
     asks_to_cite = False
     for i, license in enumerate(dataset.licenses):
         if license.custom:
-            _custom(doc, i, license)
+            _custom(doc, i, license, library)
             asks_to_cite |= license.cites
             continue
         if license.id is None:
@@ -211,11 +212,21 @@ def _licenses(entry: Entry, library: LicenseLibrary, config: SiteConfig) -> None
 _CUSTOM_PARAMETERS = {"co_authors", "acknowledgement"}
 
 
-def _custom(doc: SourceDoc, i: int, license: LicenseRef) -> None:
-    """The dataset's own license text: named, and its obligation fields say what its text says."""
+def _custom(doc: SourceDoc, i: int, license: LicenseRef, library: LicenseLibrary) -> None:
+    """The dataset's own license text: named, literal, and its obligation fields say what its text says."""
     text = " ".join((license.text or "").split())
     if license.title is None:
         doc.problems.append(doc.problem(("licenses", i), "the dataset's own license needs a 'title' above its 'text'"))
+    tag = re.search(r"\{\{.*?\}\}|\{%.*?%\}", text)
+    if tag:
+        doc.problems.append(doc.problem(("licenses", i, "text"), f"the license text still has the template tag "
+                                        f"{tag.group(0)} of the old site; replace it with what the old page showed"))
+    if license.nearest:
+        name, _, version = license.nearest.partition(" ")
+        template = library.templates.get(name)
+        if template is None or version not in template.versions:
+            doc.problems.append(doc.problem(("licenses", i, "nearest"), "expected a license of licenses/ and one of its "
+                                            "versions, such as aida-by 1.1"))
     given = license.parameters
     for name in given:
         if name not in _CUSTOM_PARAMETERS:
