@@ -29,6 +29,7 @@ class LicenseText:
     agreement: bool = False  # a document the user signs, offered filled in for the dataset
     version: str | None = None  # the template version; None for SPDX licenses and the dataset's own text
     own: bool = False  # the dataset's own license text, word for word from its record
+    obligations: tuple[str, ...] = ()  # what the license asks of publications, from the record's fields, as sentences
 
 
 def spdx_url(spdx_id: str) -> str:
@@ -95,6 +96,21 @@ def values_for(license: LicenseRef, template: LicenseTemplate, dataset: Dataset,
     return values
 
 
+def obligations(license: LicenseRef, template: LicenseTemplate | None, dataset: Dataset) -> tuple[str, ...]:
+    """What one license asks of publications, from the record's obligation fields (the checks tie them to the text)."""
+    asks_to_cite = template.asks_to_cite if template else license.cites
+    others = sum(work.must_cite for work in dataset.related)
+    also = (" and the other work" if others == 1 else f" and the {others} other works") + " listed under Works to cite" if others else ""
+    sentences = [f"Cite this dataset{also}."] if asks_to_cite else []
+    co_authors = license.parameters.get("co_authors")
+    if co_authors:
+        sentences.append(f"Include {join_names(list(co_authors))} in the author list.")
+    acknowledgement = license.parameters.get("acknowledgement")
+    if acknowledgement:
+        sentences.append(f"Include the acknowledgement text: “{' '.join(str(acknowledgement).split())}”")
+    return tuple(sentences)
+
+
 def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> list[LicenseText]:
     """Every license of the dataset, in record order; without texts, only names and links (nothing rendered)."""
     texts = []
@@ -105,7 +121,8 @@ def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> l
             continue
         if license.custom:
             texts.append(LicenseText(license.title or "", license.summary or "", landing_url(ctx.config, dataset.doi)
-                                     + "#licenses", None, license.text, False, own=True))
+                                     + "#licenses", None, license.text, False, own=True,
+                                     obligations=obligations(license, None, dataset)))
             continue
         template = ctx.licenses.templates[license.id or ""]
         version = license.version or default_version(template, ctx.config.new_license_versions)
@@ -113,7 +130,7 @@ def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> l
         path = license_page_path(template.id, version)
         texts.append(
             LicenseText(template.title, template.summary, ctx.config.site_url + path, path, markdown,
-                        template.controlled_access, template.agreement, version)
+                        template.controlled_access, template.agreement, version, obligations=obligations(license, template, dataset))
         )
     return texts
 
