@@ -174,3 +174,18 @@ def test_own_access_conditions_are_shown_as_written_and_nothing_is_added(importe
     access = license_text.build(entry.dataset, context(entries))[0]
     assert access.markdown == ("Access is given to a teacher or a PhD candidate, for teaching or for a thesis.\n"
                                "An authorised signatory of the applicant's institution must sign the agreement.\n")
+
+
+def test_an_access_section_with_only_the_old_sites_shared_text_is_left_for_a_person(tmp_path: Path):
+    """No text of its own: no version can be chosen from it, and none is guessed."""
+    folder = tmp_path / "old" / "_datasets" / "10.23698" / "aida"
+    folder.mkdir(parents=True)
+    page = (CORPUS / "own-access-conditions.md").read_text(encoding="utf-8")
+    page = re.sub(r"(### Controlled access\n).*?\n\n(\{% include)", r"\1\2", page, flags=re.DOTALL)
+    (folder / "own-access-conditions.md").write_text(page, encoding="utf-8")
+    register = make_register(tmp_path / "register")
+    result = subprocess.run([sys.executable, "-m", "generator", "import", "jekyll", str(tmp_path / "old")],
+                            capture_output=True, text=True, cwd=register)
+    assert ("datasets/aida-own-access-conditions.yaml:36:14: licenses[0].version: fill this in: the page shows no "
+            "text of its own under 'Controlled access', only the old site's shared text; choose the version whose "
+            "text says the same") in result.stdout

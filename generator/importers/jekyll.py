@@ -317,6 +317,10 @@ class _Mapper:
                                          "not part of the record; the register shows its own general access "
                                          "explanation instead: check that the dataset's terms do not depend on it")
         heading_id = LICENSES.get(section.name.lower())
+        if not section.text.strip():
+            return {"id": heading_id or self._fill(path or (), f"a license of licenses/ for {section.name!r}"),
+                    "version": self._fill(path or (), f"the page shows no text of its own under {section.name!r}, only "
+                                          "the old site's shared text; choose the version whose text says the same")}
         values = license_match.liquid_values(self.meta)
         found = license_match.obligations(section.text)
         fill_values: dict[str, Any] = {
