@@ -14,6 +14,14 @@ import yaml
 from generator.errors import RegisterError
 
 PLUGIN_NAME = "dataset-register"
+# The EU Publications Office's data themes (http://publications.europa.eu/resource/authority/data-theme).
+DATA_THEMES = {
+    "AGRI": "Agriculture, fisheries, forestry and food", "ECON": "Economy and finance",
+    "EDUC": "Education, culture and sport", "ENER": "Energy", "ENVI": "Environment",
+    "GOVE": "Government and public sector", "HEAL": "Health", "INTR": "International issues",
+    "JUST": "Justice, legal system and public safety", "OP_DATPRO": "Provisional data", "REGI": "Regions and cities",
+    "SOCI": "Population and society", "TECH": "Science and technology", "TRAN": "Transport",
+}
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,7 @@ class SiteConfig:
     licenses_dir: Path
     allowed_hosts: tuple[str, ...] = ()
     license_versions: tuple[tuple[str, str], ...] = ()  # (license id, version a new record gets)
+    themes: tuple[str, ...] = ()  # EU data-theme codes of the whole register, e.g. HEAL, for the DCAT catalog
 
     @property
     def new_license_versions(self) -> dict[str, str]:
@@ -47,6 +56,11 @@ class SiteConfig:
         if not isinstance(versions, dict) or not all(isinstance(v, str) for v in versions.values()):
             raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.license_versions: expected license names with a quoted "
                                 f"version each, such as aida-by: \"1.1\"; found {versions!r}")
+        themes = tuple(str(code) for code in options.get("themes") or [])
+        unknown = sorted(set(themes) - set(DATA_THEMES))
+        if unknown:
+            raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.themes: {', '.join(unknown)} is not an EU data theme; "
+                                f"choose from {', '.join(sorted(DATA_THEMES))}")
         return cls(
             root=root,
             site_name=site_name,
@@ -57,6 +71,7 @@ class SiteConfig:
             licenses_dir=root / str(options.get("licenses_dir", "licenses")),
             allowed_hosts=tuple(str(host) for host in hosts),
             license_versions=tuple((str(name), version) for name, version in versions.items()),
+            themes=themes,
         )
 
 

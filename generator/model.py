@@ -215,7 +215,7 @@ Relation = Literal[
 
 
 class RelatedWork(Part):
-    """A paper or dataset related to this one. Read the relation as "this dataset <relation> the work"."""
+    """A paper or dataset related to this one. Read the relation as "this dataset *is described by* the work"."""
 
     relation: Relation = Field(description="How this dataset relates to the work.")
     doi: Doi | None = Field(None, description="DOI of the work, e.g. 10.1007/s10278-020-00384-4.")

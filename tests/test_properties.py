@@ -161,3 +161,15 @@ def test_every_landing_page_loads_in_a_browser_without_errors(real_site: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_dcat_catalog_has_no_dcat_ap_violation(real_site: Path):
+    from test_api import dcat_ap_results
+
+    assert dcat_ap_results(real_site / "catalog.ttl")[0] == []
+
+
+def test_every_page_is_valid_html(real_site: Path):
+    from test_html import vnu_errors
+
+    assert vnu_errors(real_site) == []
