@@ -167,3 +167,9 @@ def test_the_dcat_catalog_has_no_dcat_ap_violation(real_site: Path):
     from test_api import dcat_ap_results
 
     assert dcat_ap_results(real_site / "catalog.ttl")[0] == []
+
+
+def test_every_page_is_valid_html(real_site: Path):
+    from test_html import vnu_errors
+
+    assert vnu_errors(real_site) == []
