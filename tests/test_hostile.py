@@ -64,8 +64,12 @@ PAYLOADS = [
     "</style><style>*{background:url(javascript:alert(19))}</style><math><mtext></p><script>alert(19)</script>",
     "</title></textarea></noscript><script>alert(20)</script>",
 ]
-# Text fields that must name something: a file (attacked by the path cases below), a license of licenses/.
-NOT_FREE_TEXT = {("images", "*", "file"), ("licenses", "*", "id")}
+# Text fields that must name something: a file (attacked by the path cases below), a license of licenses/
+# and the version of one.
+NOT_FREE_TEXT = {("images", "*", "file"), ("licenses", "*", "id"), ("licenses", "*", "nearest")}
+# A dataset's own license text may not keep the old site's template tags: register check refuses them
+# at their line (tests/invalid), so the payload with tags leaves that one field as it is.
+REFUSED = {("licenses", "*", "text"): ("{{", "{%")}
 
 
 def _lengths(metadata: list[Any]) -> list[Any]:
@@ -102,10 +106,20 @@ def free_text_fields(model: type[BaseModel] = Dataset, prefix: tuple[str, ...] =
 
 
 FREE_TEXT = free_text_fields()
-EXAMPLES = {"p": CASES / "aida-example-full.yaml", "w": CASES / "aida-example-withdrawn.yaml"}
-# The examples have organizations only as copyright holders; the attack adds a person, so that a
-# person's fields in that place are attacked too.
+# The showcase record, a withdrawn one, and one with its own license text: together they hold every field.
+EXAMPLES = {"p": CASES / "aida-example-full.yaml", "w": CASES / "aida-example-withdrawn.yaml", "c": CASES / "aida-ctpa.yaml"}
+# What the example records leave out, added by the attack so that those fields are attacked too:
+# a person as copyright holder, and the one-line summary of a dataset's own license.
 PERSON_HOLDER = {"given_name": "Ada", "family_name": "Lovelace", "affiliations": [{"name": "Example University"}]}
+OWN_LICENSE_SUMMARY = "Use for medical diagnostics research within AIDA."
+
+
+def supplement(data: dict[str, Any]) -> dict[str, Any]:
+    data["copyright"]["holders"].append(PERSON_HOLDER)
+    for license_ in data["licenses"]:
+        if "text" in license_:
+            license_.setdefault("summary", OWN_LICENSE_SUMMARY)
+    return data
 
 
 def _leaf_paths(data: Any, path: tuple[Any, ...] = ()) -> set[tuple[str, ...]]:
@@ -133,6 +147,8 @@ def poison(data: Any, payload: str, path: tuple[Any, ...] = (), counter: list[in
     if isinstance(data, list):
         return [poison(value, payload, (*path, index), counter) for index, value in enumerate(data)]
     limit = FREE_TEXT.get(_schematic(path), 500 if _is_license_parameter(path) else 0)
+    if any(mark in payload for mark in REFUSED.get(_schematic(path), ())):
+        return data
     if isinstance(data, str) and limit:
         counter[0] += 1
         return f"{counter[0]} {payload}"[:limit]
@@ -140,16 +156,15 @@ def poison(data: Any, payload: str, path: tuple[Any, ...] = (), counter: list[in
 
 
 def hostile_register(root: Path) -> tuple[Path, int]:
-    """One register: for each payload, the full and the withdrawn example with the payload in every free text."""
+    """One register: for each payload, each example record with the payload in every free text."""
     records: dict[str, str] = {}
     injected = 0
     for number, payload in enumerate(PAYLOADS):
         for kind, example in EXAMPLES.items():
             text = example.read_text(encoding="utf-8")
             text = text.replace("aida/example-full", f"hostile/p{number}").replace("aida/example-withdrawn", f"hostile/w{number}")
-            data = load_data(text)
-            if kind == "p":
-                data["copyright"]["holders"].append(PERSON_HOLDER)
+            text = text.replace("aida/ctpa", f"hostile/c{number}")
+            data = supplement(load_data(text))
             counter = [0]
             poisoned = poison(data, payload, counter=counter)
             injected += counter[0]
@@ -169,9 +184,7 @@ def load_data(text: str) -> Any:
 
 # --- the attack on the built site ---------------------------------------------------------------
 def test_every_free_text_field_of_the_model_is_in_the_examples_and_attacked():
-    used = _leaf_paths({"copyright": {"holders": [PERSON_HOLDER]}})
-    for example in EXAMPLES.values():
-        used |= {_schematic(path) for path in load(example).value_marks}
+    used = {path for example in EXAMPLES.values() for path in _leaf_paths(supplement(load_data(example.read_text(encoding="utf-8"))))}
     assert set(FREE_TEXT) - used == set(), "add the field to an example record, so that the attack covers it"
     assert len(FREE_TEXT) >= 30
 
@@ -199,7 +212,7 @@ def test_no_hostile_text_runs_a_script_in_chromium(hostile_site):
 
     _, site, injected = hostile_site
     landing = sorted(site.glob("10.23698/hostile/**/index.html"))
-    assert len(landing) == 2 * len(PAYLOADS) + 1  # the hidden record's page too
+    assert len(landing) == len(EXAMPLES) * len(PAYLOADS) + 1  # the hidden record's page too
     pages = [*landing, site / "index.html", site / "metrics" / "index.html", *sorted(site.glob("collections/**/index.html"))]
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -243,7 +256,7 @@ def test_hostile_text_stays_text_in_the_page(hostile_site):
                 parts = urlsplit(href)
                 assert set(parse_qs(parts.query)) <= {"cc", "subject", "body"} and parts.path.count("@") == 1, href
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert home.count('class="dr-card"') == 2 * len(PAYLOADS)  # no record replaced the home page or another's page
+    assert home.count('class="dr-card"') == len(EXAMPLES) * len(PAYLOADS)  # no record replaced the home page or another's page
 
 
 def _top_level_entries(bibtex: str) -> int:
@@ -273,7 +286,7 @@ def test_every_machine_readable_file_of_a_hostile_record_still_parses_as_one_rec
         etree.fromstring((folder / "datacite.xml").read_bytes())
     etree.fromstring((site / "feed.xml").read_bytes())
     graph = rdflib.Graph().parse(site / "catalog.ttl", format="turtle")
-    assert len(set(graph.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset")))) == 2 * len(PAYLOADS)
+    assert len(set(graph.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/dcat#Dataset")))) == len(EXAMPLES) * len(PAYLOADS)
 
 
 def _equals_at_depth_one(text: str) -> typing.Iterator[int]:
@@ -348,7 +361,8 @@ def located_cases() -> dict[str, tuple[str | bytes, list[int]]]:
         "huge-size.yaml": (MINIMAL.format(name="huge-size").replace("licenses:", "size_bytes: " + "9" * 310 + "\nlicenses:"), [16]),
         "huge-count.yaml": (MINIMAL.format(name="huge-count").replace("licenses:", "counts:\n  patients: " + "9" * 5000 + "\nlicenses:"), [17]),
         "not-utf8.yaml": (MINIMAL.format(name="not-utf8").encode("utf-8").replace(b"Ada", b"Ad\xe9"), [7]),
-        "key-command.yaml": (MINIMAL.format(name="key-command") + '"x\\n::warning file=x.py,line=1::pwned": 1\n', [18]),
+        "key-command.yaml": (MINIMAL.format(name="key-command") + '"x\\n::warning file=x.py,line=1::pwned": 1\n',
+                             [MINIMAL.count("\n") + 1]),
         "image-command.yaml": (MINIMAL.format(name="image-command").replace(
             "licenses:", 'images:\n  - file: "x\\n::warning file=a.py::pwned"\n    title: t\nlicenses:'), [17]),
         "wrong-types.yaml": (MINIMAL.format(name="wrong-types").replace("title: A minimal dataset", "title: [a, b]")

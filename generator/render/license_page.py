@@ -12,9 +12,9 @@ from markupsafe import Markup, escape
 
 from generator.licenses import LicenseLibrary, LicenseTemplate, word_changes
 from generator.render import template_env
-from generator.render.page import Page
 from generator.render.license_text import fill, license_page_path, placeholders
 from generator.render.markdown import to_html
+from generator.render.page import Page
 
 _env = template_env()
 
