@@ -62,6 +62,13 @@ def _slug(value: str) -> tuple[str, str | None]:
     return value, "expected a name of lower-case letters, digits and hyphens, such as lung-cohort"
 
 
+def _old_path(value: str) -> tuple[str, str | None]:
+    """A page path of an earlier site, e.g. 10.23698/aida/brln-old: safe path segments, as a DOI suffix is."""
+    path = value.strip("/").lower()
+    error = identifiers.suffix_error(path)
+    return path, f"an old page path becomes a folder of the site, and {error}" if error else None
+
+
 def _modality(value: str) -> tuple[str, str | None]:
     if value in identifiers.DICOM_MODALITIES:
         return value, None
@@ -83,6 +90,7 @@ SnomedId = Annotated[str, _rule(_error_only(identifiers.snomed_error))]
 Modality = Annotated[str, _rule(_modality)]
 Slug = Annotated[str, _rule(_slug)]
 AgeSpan = Annotated[str, _rule(_age_span)]
+OldPath = Annotated[str, _rule(_old_path)]
 Line = Annotated[str, Field(min_length=1, max_length=500)]
 Markdown = Annotated[str, Field(min_length=1, max_length=50_000)]
 # At most 2**53 - 1: the largest whole number every JSON reader (JavaScript too) keeps exact.
@@ -296,6 +304,8 @@ class Dataset(Part):
     related: list[RelatedWork] = Field([], description="Related papers and datasets.")
     funding: list[Funding] = Field([], description="Grants that paid for the dataset.")
     images: list[ExampleImage] = Field([], description="Example images; the first is the thumbnail.")
+    old_paths: list[OldPath] = Field([], description="Paths where an earlier site showed this dataset, e.g. "
+                                     "10.23698/aida/brln-old; each becomes a page that redirects to this one.")
 
     @property
     def year(self) -> int:

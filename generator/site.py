@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from markupsafe import escape
+
 from generator import reference
 from generator.catalog import Catalog
 from generator.errors import KeyPath
@@ -13,7 +15,9 @@ from generator.render import RenderContext, api, datacite, dcat, dump_json, home
 from generator.render.formats import DOWNLOADS
 from generator.render.license_text import license_page_path
 from generator.render.page import Page
-from generator.render.paths import api_path, built_path, checked, image_path, page_path, thumbnail_path
+from generator.render.paths import (
+    api_path, built_path, checked, image_path, landing_url, page_path, root_from, thumbnail_path,
+)
 from generator.schema import record_schema
 from generator.thumbnails import thumbnail
 
@@ -91,6 +95,8 @@ def dataset_outputs(dataset: Dataset) -> list[tuple[str, KeyPath, str]]:
     for name in ["datacite.json", "datacite.xml", landing.AGREEMENT_FILE, *DOWNLOADS]:
         claims.append((base + name, ("doi",), f"file {name}"))
     claims.append((api_path(dataset.doi), ("doi",), "API file"))
+    for i, old in enumerate(dataset.old_paths):
+        claims.append((built_path(old + "/index.md"), ("old_paths", i), "redirect page"))
     for i, image in enumerate(dataset.images):
         claims.append((image_path(dataset.doi, image.file), ("images", i, "file"), f"image {image.file!r}"))
     if dataset.images:
@@ -113,9 +119,28 @@ def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]
     agreement = license_text.agreement(dataset, ctx)
     if agreement:
         files[base + landing.AGREEMENT_FILE] = agreement
-    return files | {base + name: render(dataset, ctx) for name, render in DOWNLOADS.items()}
+    return files | redirects(dataset, ctx) | {base + name: render(dataset, ctx) for name, render in DOWNLOADS.items()}
+
+
+def redirects(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]:
+    """A page at each of the record's old_paths that sends the reader on to its landing page.
+
+    An earlier site may have shown a dataset at another path than its DOI (a renamed file, a typo
+    in the old URL); links and bookmarks to that path keep working, and search engines are told
+    where the page now is.
+    """
+    pages: dict[str, Page | str] = {}
+    for old in dataset.old_paths:
+        target = landing_url(ctx.config, dataset.doi)
+        link = escape(root_from(old + "/") + page_path(dataset.doi))
+        pages[old + "/index.md"] = Page(
+            title=dataset.title, noindex=True, search_exclude=True,
+            head=f'<meta http-equiv="refresh" content="0; url={link}">\n<link rel="canonical" href="{escape(target)}">',
+            body=f'<p>This dataset has moved to <a href="{link}">{escape(target)}</a>.</p>\n')
+    return pages
 
 
 def hidden_paths(catalog: Catalog) -> set[str]:
-    """Site paths of preview pages, to be kept out of the sitemap and the search index."""
-    return {page_path(entry.dataset.doi) for entry in catalog.entries if entry.dataset.hidden}
+    """Site paths of preview pages and redirects, to be kept out of the sitemap and the search index."""
+    previews = {page_path(entry.dataset.doi) for entry in catalog.entries if entry.dataset.hidden}
+    return previews | {old + "/" for entry in catalog.entries for old in entry.dataset.old_paths}

@@ -440,10 +440,13 @@ def test_the_importer_reads_nothing_outside_the_old_site_and_never_crashes(tmp_p
                             capture_output=True, text=True, env=ENV, cwd=root)
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
     written = sorted(path.relative_to(into).as_posix() for path in into.rglob("*") if path.is_file()) if into.exists() else []
-    assert written == ["aida-passwd.yaml"], written  # neither /etc/passwd nor the symlinked records
+    # neither /etc/passwd nor the symlinked records; a wrong @id or value costs only that value (issue 14)
+    assert written == ["aida-nodoi.yaml", "aida-passwd.yaml", "aida-types2.yaml"], written
     notes = result.stdout + result.stderr
-    for name, line in (("nodoi", 3), ("latin1", 3), ("types", 2), ("types2", 4), ("outside", 1), ("proc", 1), ("deep", 3)):
+    for name, line in (("latin1", 3), ("types", 2), ("outside", 1), ("proc", 1), ("deep", 3)):
         assert re.search(rf"{name}\.md:{line}: not converted", notes), (name, notes)
+    assert "nodoi.md:3: @id 'https://doi.org/10.23698' is not a DOI this register can use; converted under" in notes
+    assert "types2.md:4: left out: datacite.author must be a list of mappings" in notes
     assert "passwd.md:7: image /../../../../etc/passwd points outside the old site" in notes
     assert "passwd.md:9: image ../../../../etc/hostname points outside the old site" in notes
     assert "passwd.md:11: image /assets/link.png points outside the old site" in notes

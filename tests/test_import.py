@@ -65,6 +65,7 @@ def test_the_aida_records_convert_and_the_report_lists_every_defect(setting):
 
 def test_after_the_listed_fixes_the_records_pass_and_keep_their_urls(setting, tmp_path: Path):
     old, root = setting
+    moved(old, "brln", "brln-v1")
     register_cmd("import", "jekyll", str(old), cwd=root)
     datasets = root / "datasets"
 
@@ -89,19 +90,43 @@ def test_after_the_listed_fixes_the_records_pass_and_keep_their_urls(setting, tm
     for name in NAMES:
         old_url = re.search(r'^  url: "https://[^/]+/(\S+)"', (FIXTURES / f"{name}.md").read_text(), re.MULTILINE).group(1)
         assert (site / old_url / "index.html").is_file(), old_url
+    redirect = (site / "10.23698" / "aida" / "brln-v1" / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../../../10.23698/aida/brln/">' in redirect
+    assert "brln-v1" not in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_a_record_whose_doi_url_and_path_disagree_is_not_converted(setting):
+def moved(old: Path, name: str, new_name: str) -> Path:
+    """A hidden record whose file path and url say `new_name` while its @id is still the DOI of `name`."""
+    record = old / "_datasets" / "10.23698" / "aida" / f"{name}.md"
+    target = record.with_name(f"{new_name}.md")
+    text = record.read_text(encoding="utf-8").replace("hidden: no", "hidden: yes")
+    target.write_text(text.replace(f'url: "https://datahub.aida.scilifelab.se/10.23698/aida/{name}"',
+                                   f'url: "https://datahub.aida.scilifelab.se/10.23698/aida/{new_name}/"'), encoding="utf-8")
+    record.unlink()
+    return target
+
+
+def test_a_record_whose_doi_url_and_path_disagree_converts_under_its_doi_and_keeps_the_old_address(setting):
     old, root = setting
-    record = old / "_datasets" / "10.23698" / "aida" / "ctpa.md"
-    record.write_text(record.read_text().replace('url: "https://datahub.aida.scilifelab.se/10.23698/aida/ctpa"',
-                                                 'url: "https://datahub.aida.scilifelab.se/10.23698/aida/ctpa2"'))
+    moved(old, "brln", "brln-2019")
     result = register_cmd("import", "jekyll", str(old), cwd=root)
-    assert result.returncode == 1
-    assert ("_datasets/10.23698/aida/ctpa.md:5: not converted: @id says 10.23698/aida/ctpa, "
-            "but the url says 10.23698/aida/ctpa2") in result.stdout
-    assert not (root / "datasets" / "aida-ctpa.yaml").exists()
-    assert (root / "datasets" / "aida-brln.yaml").exists()
+    assert "Not converted: 0" in result.stdout, result.stdout
+    assert ("_datasets/10.23698/aida/brln-2019.md:6: the record is converted under its DOI 10.23698/aida/brln, but the "
+            "url says 10.23698/aida/brln-2019 and the file path says 10.23698/aida/brln-2019; the old page addresses are "
+            "kept as old_paths, which redirect to the new page") in result.stdout
+    text = (root / "datasets" / "aida-brln.yaml").read_text(encoding="utf-8")
+    assert 'doi: "10.23698/aida/brln"\n' in text and 'old_paths:\n  - "10.23698/aida/brln-2019"\n' in text
+    assert "hidden: true" in text
+
+
+def test_without_a_usable_at_id_the_url_gives_the_doi_with_a_note(setting):
+    old, root = setting
+    record = old / "_datasets" / "10.23698" / "aida" / "brln.md"
+    record.write_text(record.read_text().replace('"@id": "https://doi.org/10.23698/aida/brln"', '"@id": "TODO"'))
+    result = register_cmd("import", "jekyll", str(old), cwd=root)
+    assert ("_datasets/10.23698/aida/brln.md:6: @id 'TODO' is not a DOI this register can use; converted under "
+            "10.23698/aida/brln, which the url gives: check that this is the DOI registered at DataCite") in result.stdout
+    assert "old_paths" not in (root / "datasets" / "aida-brln.yaml").read_text(encoding="utf-8")
 
 
 def test_a_folder_that_is_not_a_jekyll_register_writes_nothing(tmp_path: Path):

@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.catalog import MAX_IMAGE_BYTES, expected_file_stem
 from generator.errors import KeyPath, display_path
-from generator.identifiers import doi_error
+from generator.identifiers import doi_error, suffix_error
 from generator.importers import license_match
 from generator.importers.yaml_writer import dump
 from generator.licenses import LicenseLibrary, load_library
@@ -63,9 +63,12 @@ def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None) 
             f"{display_path(path)}:1: not converted: the front matter is not a mapping"]
         return result
     shape = _shape_problems(doc)
-    if shape:
+    if any(len(key_path) == 1 for key_path, _ in shape):  # a whole block is of the wrong kind: nothing to map
         result.notes += [f"{doc.display}:{doc.mark(key_path)[0]}: not converted: {message}" for key_path, message in shape]
         return result
+    for key_path, message in shape:  # one wrong value never costs the record: it is left out, at its line
+        result.notes.append(f"{doc.display}:{doc.mark(key_path)[0]}: left out: {message}; add it by hand")
+        del doc.data[key_path[0]][key_path[1]]
     mapper = _Mapper(doc, result, match.group(2), site_root, body_line=match.group(1).count("\n") + 3)
     mapper.library = library or LicenseLibrary(Path("licenses"))
     mapper.run()
@@ -150,6 +153,7 @@ class _Mapper:
         self.body_line = body_line  # the file line of the body's first line, for notes about the page text
         self.cited: list[str] = []  # DOIs and links the old license texts ask publications to cite
         self.library = LicenseLibrary(Path("licenses"))  # the register's licenses, to find each text's version
+        self.old_paths: list[str] = []  # where the old site showed the record, when that is not its DOI
         data = doc.data
         self.meta: dict[str, Any] = data.get("datacite") or {}
         self.other: dict[str, Any] = data.get("other") or {}
@@ -207,6 +211,8 @@ class _Mapper:
         images = self._images(doi)
         if images:
             record["images"] = images
+        if self.old_paths:
+            record["old_paths"] = list(dict.fromkeys(self.old_paths))
         self.result.text = HEADER.format(source=self.doc.display) + dump(record)
 
     def _fill(self, path: KeyPath, hint: str) -> str:
@@ -214,24 +220,34 @@ class _Mapper:
         return f"{PLACEHOLDER}: {hint}"
 
     def _doi(self) -> str | None:
-        """The DOI, if the record's @id, its url and its file path agree on it; never a guess."""
+        """The DOI the record is (or would be) registered with: its @id; the url's or the file path's only without one.
+
+        Where the three disagree, the record is converted under that DOI, the disagreement is reported
+        at the @id line, and the other paths become old_paths, so the old page addresses keep working.
+        """
         parts = self.doc.path.with_suffix("").parts
         path_doi = "/".join(parts[parts.index("_datasets") + 1:]).lower() if "_datasets" in parts else ""
         identifier = str(self.meta.get("@id") or "")
-        doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", identifier).lower()
         url_path = re.sub(r"^https?://[^/]+/", "", str(self.meta.get("url") or "")).strip("/").lower()
-        if not doi.startswith("10."):
-            self.note(("datacite", "@id"), f"not converted: @id {identifier!r} is not a DOI")
+        sources = [("@id", re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", identifier).strip().lower(), ("datacite", "@id")),
+                   ("the url", url_path, ("datacite", "url")), ("the file path", path_doi, ())]
+        usable = [(what, value, key) for what, value, key in sources if value.startswith("10.") and not doi_error(value)]
+        if not usable:
+            id_doi = sources[0][1]
+            why = doi_error(id_doi) if id_doi.startswith("10.") else "it is not a DOI"
+            self.note(("datacite", "@id"), f"not converted: @id {identifier!r} cannot be used ({why}), and neither "
+                                           "the url nor the file path gives a DOI: write the dataset's DOI in @id")
             return None
-        error = doi_error(doi)
-        if error:
-            self.note(("datacite", "@id"), f"not converted: @id {identifier!r} is not a DOI this register can use: {error}")
-            return None
-        disagree = [f"{what} says {value}" for what, value in (("the url", url_path), ("the file path", path_doi))
-                    if value and value != doi]
+        what, doi, key = usable[0]
+        disagree = [(other, value) for other, value, _ in usable if value != doi]
+        if what != "@id":
+            self.note(("datacite", "@id"), f"@id {identifier!r} is not a DOI this register can use; converted under "
+                                          f"{doi}, which {what} gives: check that this is the DOI registered at DataCite")
         if disagree:
-            self.note(("datacite", "@id"), f"not converted: @id says {doi}, but {' and '.join(disagree)}")
-            return None
+            said = " and ".join(f"{other} says {value}" for other, value in disagree)
+            self.note(key or ("datacite", "@id"), f"the record is converted under its DOI {doi}, but {said}; the old page "
+                                                  f"addresses are kept as old_paths, which redirect to the new page")
+            self.old_paths = [value for _, value in disagree if not suffix_error(value)]
         self.result.doi = doi
         return doi
 
