@@ -14,6 +14,7 @@ from generator import catalog as catalog_module
 from generator import config as config_module
 from generator import licenses as licenses_module
 from generator.errors import Problem, RecordErrors, RegisterError
+from generator.loader import IMPORT_NOTE_KEY
 from generator.schema import record_schema
 
 _config_option = click.option(
@@ -133,25 +134,46 @@ def import_jekyll(source: Path, into: Path | None, force: bool, config_file: Pat
         raise RegisterError(f"{source}: no _datasets/**/*.md files, so this is not a Jekyll register; nothing was written")
     start = time.perf_counter()
     report = jekyll.run(source, into or config.datasets_dir, force=force, licenses=config.licenses_dir)
+    _import_summary(report, config, start)
+
+
+def _import_summary(report: Any, config: Any, start: float) -> None:
+    """What every importer prints: records and their notes, the facts, the report files, and the final check."""
+    import time
+
+    from generator.importers import base
+
     failed = [r for r in report.converted if r.text is None]
     noted = [r for r in report.converted if r.text is not None and r.notes]
     clean = [r for r in report.converted if r.text is not None and not r.notes]
     click.echo(f"Converted cleanly: {len(clean)}")
     click.echo(f"Converted with notes: {len(noted)}")
     for result in noted:
-        for note in result.notes:
+        for note in result.note_lines:
             click.echo(f"  {note}")
     click.echo(f"Not converted: {len(failed)}")
     for result in failed:
-        for note in result.notes:
+        for note in result.note_lines:
             click.echo(f"  {note}")
+    counts = base.counts(report.converted)
+    unmapped = sum(fact.why == base.UNMAPPED for result in report.converted for fact in result.facts)
+    md, _ = base.write_report(report.converted, config.root)
+    click.echo(f"Facts of the old records: {sum(counts.values())}: {counts[base.CARRIED]} carried, "
+               f"{counts[base.CHANGED]} changed, {counts[base.NOT_CARRIED]} not carried"
+               + (f" ({unmapped} of them with no reason: please report this)" if unmapped else "")
+               + f"; each one is in {md.name} and {md.with_suffix('.json').name}")
     for path in report.kept:
         click.echo(f"Kept {path}: it differs from what the import makes (edited since?); --force overwrites it")
     _, problems = catalog_module.check(config, report.written or None) if report.written else ((), [])
+    in_place = [problem for problem in problems if problem.key == IMPORT_NOTE_KEY]
+    problems = [problem for problem in problems if problem.key != IMPORT_NOTE_KEY]
     if problems:
         click.echo(f"What register check reports on the imported records ({len(problems)}):")
         for problem in problems:
             click.echo(f"  {problem}")
+    if in_place:
+        click.echo(f"The {len(in_place)} notes are also in the records as '# import:' comments; register check "
+                   "reports each until you remove it.")
     click.echo(f"{len(report.written)} records written in {time.perf_counter() - start:.1f} s.")
     if failed:
         raise click.exceptions.Exit(1)

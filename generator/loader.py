@@ -108,7 +108,24 @@ def load(path: Path) -> SourceDoc:
             )
         )
         return doc
-    return parse_text(text, doc)
+    parse_text(text, doc)
+    _import_notes(text, doc)
+    return doc
+
+
+IMPORT_NOTE_KEY = "(import note)"
+
+
+def _import_notes(text: str, doc: SourceDoc) -> None:
+    """Each `# import: …` comment an import wrote is a problem until a person has dealt with it and removed it.
+
+    YAML drops comments, so the text is read for them line by line.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = re.match(r"(\s*)# import: (.*)", line)
+        if found:
+            doc.problems.append(Problem(doc.display, number, len(found.group(1)) + 1, IMPORT_NOTE_KEY,
+                                        f"{found.group(2).strip()}. When this is dealt with, delete this comment"))
 
 
 def parse_text(text: str, doc: SourceDoc) -> SourceDoc:

@@ -142,6 +142,7 @@ class Contact(Part):
     email: Email | None = Field(None, description="E-mail address; shown on the page, never sent to DataCite.")
     role: Line | None = Field(None, description="Role, e.g. data steward, first author, copyright holder.")
     orcid: Orcid | None = Field(None, description="ORCID iD of a person.")
+    url: Url | None = Field(None, description="Web address of an organisation, e.g. https://datahub.aida.scilifelab.se/.")
 
 
 class Copyright(Part):

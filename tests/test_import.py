@@ -54,9 +54,9 @@ def test_the_aida_records_convert_and_the_report_lists_every_defect(setting):
         "does not fit the AIDA BY license",
         "_datasets/10.23698/aida/brln.md:96: age-span '-' is not an age span; left out",
         "_datasets/10.23698/aida/brln.md:62: dateModified 2019-11-21 is older than the change noted here (2020-07-05)",
-        "datasets/aida-ctpa.yaml:54:12: copyright.holders[2].url: expected a web address starting with https:// "
+        "datasets/aida-ctpa.yaml:58:12: copyright.holders[2].url: expected a web address starting with https:// "
         "(or http://), found 'Axial CTPA image showing annotated pulmonary emboli'",
-        "datasets/aida-drske.yaml:43:12: authors[3].orcid: expected an ORCID iD",
+        "datasets/aida-drske.yaml:46:12: authors[3].orcid: expected an ORCID iD",
     ):
         assert expected in out, expected
     assert "3 records written" in out
@@ -82,6 +82,13 @@ def test_after_the_listed_fixes_the_records_pass_and_keep_their_urls(setting, tm
     fix("ctpa", '      url: "Axial CTPA image showing annotated pulmonary emboli"\n', "")
     fix("drske", '0000-0003-0908-9470\\t', "0000-0003-0908-9470")
 
+    checked = register_cmd("check", cwd=root)  # every note of the import stays a problem until it is removed
+    notes = [line for line in (checked.stdout + checked.stderr).splitlines() if ": (import note): " in line]
+    assert len(notes) == sum(path.read_text(encoding="utf-8").count("# import: ") for path in datasets.glob("*.yaml")) > 0
+    assert "datasets/aida-ctpa.yaml:43:3: (import note): Dimitris Toumpanakis has no ORCID iD (FIXME in the old record): " \
+           "add it when known (old line 19). When this is dealt with, delete this comment" in notes
+    for path in datasets.glob("*.yaml"):
+        path.write_text(re.sub(r"(?m)^ *# import: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
     checked = register_cmd("check", cwd=root)
     assert checked.stdout == "3 records checked: no problems.\n", checked.stderr
     site = tmp_path / "site"
@@ -175,7 +182,9 @@ def test_a_broken_variant_gets_the_expected_report_lines(setting):
             ) in lines
     assert f"{brln}:133: the page's text has a license 'AIDA CA license' that the metadata does not name; the record keeps it, as the page shows it" in lines
     assert f"{brln}:33: left as FILL IN: the copyright holders (the old record has none)" in lines
-    assert "datasets/aida-brln.yaml:51:21: copyright.holders[0].organization: fill this in: the copyright holders (the old record has none)" in lines
+    written = (root / "datasets" / "aida-brln.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(written, 1) if 'organization: "FILL IN: the copyright holders' in text)
+    assert f"datasets/aida-brln.yaml:{line}:21: copyright.holders[0].organization: fill this in: the copyright holders (the old record has none)" in lines
     assert not [line for line in lines if "older than the change noted" in line]  # the invalid date is reported once
 
 

@@ -8,7 +8,6 @@ reports. Nothing is invented to make a record pass.
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,8 +16,8 @@ from typing import Any
 from generator.catalog import MAX_IMAGE_BYTES, expected_file_stem
 from generator.errors import KeyPath, display_path
 from generator.identifiers import doi_error, suffix_error
-from generator.importers import license_match
-from generator.importers.yaml_writer import dump
+from generator.importers import base, license_match
+from generator.importers.base import Converted
 from generator.licenses import LicenseLibrary, load_library
 from generator.loader import MAX_RECORD_BYTES, SourceDoc, parse_text
 from generator.render import join_names
@@ -30,17 +29,6 @@ PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du",
 HEADER = "# yaml-language-server: $schema=../schema/dataset.schema.json\n# Imported from {source}\n"
 
 
-@dataclass
-class Converted:
-    """One old record: its new text and what a person must know about it."""
-
-    source: Path
-    doi: str | None = None
-    text: str | None = None
-    notes: list[str] = field(default_factory=list)
-    images: list[tuple[Path, str]] = field(default_factory=list)  # (old file, new name relative to datasets/)
-
-
 def find_records(source: Path) -> list[Path]:
     """The `_datasets/**/*.md` files of a Jekyll site folder (or of its `_datasets` folder itself)."""
     folder = source if source.name == "_datasets" else source / "_datasets"
@@ -49,52 +37,83 @@ def find_records(source: Path) -> list[Path]:
 
 def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None) -> Converted:
     """Convert one old record; `site_root` is where the old site's /assets live, `library` the licenses to match."""
-    result = Converted(path)
+    result = Converted(path, display_path(path))
     text = _read_record(path, site_root, result)
     if text is None:
         return result
     match = re.match(r"---\n(.*?\n)---\n?(.*)", text, re.DOTALL)
     if not match:
-        result.notes.append(f"{display_path(path)}:1: not converted: no front matter between '---' lines")
+        result.note(1, "not converted: no front matter between '---' lines")
         return result
     doc = parse_text("\n" + match.group(1), SourceDoc(path, display_path(path)))  # "\n": line numbers as in the file
     if doc.problems or not isinstance(doc.data, dict):
-        result.notes += [f"{p.path}:{p.line}: not converted: {p.message}" for p in doc.problems] or [
-            f"{display_path(path)}:1: not converted: the front matter is not a mapping"]
+        result.notes += [base.Note(p.line, f"not converted: {p.message}") for p in doc.problems] or [
+            base.Note(1, "not converted: the front matter is not a mapping")]
         return result
     shape = _shape_problems(doc)
     if any(len(key_path) == 1 for key_path, _ in shape):  # a whole block is of the wrong kind: nothing to map
-        result.notes += [f"{doc.display}:{doc.mark(key_path)[0]}: not converted: {message}" for key_path, message in shape]
+        result.notes += [base.Note(doc.mark(key_path)[0], f"not converted: {message}") for key_path, message in shape]
         return result
     for key_path, message in shape:  # one wrong value never costs the record: it is left out, at its line
-        result.notes.append(f"{doc.display}:{doc.mark(key_path)[0]}: left out: {message}; add it by hand")
+        result.note(doc.mark(key_path)[0], f"left out: {message}; add it by hand")
         del doc.data[key_path[0]][key_path[1]]
     mapper = _Mapper(doc, result, match.group(2), site_root, body_line=match.group(1).count("\n") + 3)
     mapper.library = library or LicenseLibrary(Path("licenses"))
     mapper.run()
     _stale_modification(match.group(1), doc, result)
+    if result.record is not None:
+        result.old_facts = _old_facts(doc, match.group(2), mapper.body_line)
+        base.account(result, NOT_CARRIED_BECAUSE)
+        result.text = base.record_text(result, HEADER.format(source=doc.display))
     return result
+
+
+# Why the register does not carry some old values: it makes them itself, or they are markup of the old site.
+NOT_CARRIED_BECAUSE = {
+    r"(datacite\.)?(@context|@type)|.*\.@type": "schema.org markup of the old page; the register writes its own",
+    r"datacite\.url": "the landing page address follows from the DOI and the site's address (site_url)",
+    r"datacite\.publisher\..*": "the publisher is the register's setting (publisher in mkdocs.yml)",
+    r"datacite\.license\[\d+\]\.id": "an anchor of the old page; the register links each license itself",
+    r"datacite\.license\[\d+\]\.(name|abstract)": "the license is taken from the page's license text, see there",
+    r"other\.image": "the register makes the thumbnail from the first example image",
+    r"other\.exampleImage\[\d+\]\.thumbnail-url": "the register makes each thumbnail from its image",
+}
+
+
+def _old_facts(doc: SourceDoc, body: str, body_line: int) -> list[base.OldFact]:
+    """Every leaf of the front matter and every section of the page text, with its line."""
+    facts = [base.OldFact(base.key_text(path), doc.mark(path)[0], "" if value is None else str(value))
+             for path, value in base.leaves(doc.data) if path]
+    heading, start, chunk = "(the text before its first heading)", body_line, []
+    for number, line in enumerate([*body.split("\n"), "# end"], start=body_line):
+        if re.match(r"#{1,6} ", line):
+            if chunk and any(part.strip() for part in chunk) or heading != "(the text before its first heading)":
+                facts.append(base.OldFact(f"text: {heading}", start, "\n".join(chunk).strip()))
+            heading, start, chunk = " ".join(line.split()), number, []
+        else:
+            chunk.append(line)
+    return facts
 
 
 def _read_record(path: Path, site_root: Path, result: Converted) -> str | None:
     """The text of an old record, or None with a note: only regular UTF-8 files inside the old site are read."""
-    where = f"{display_path(path)}:1: not converted"
+    where = "not converted"
     if path.is_symlink() or not path.resolve().is_relative_to(site_root.resolve()):
-        result.notes.append(f"{where}: it is a symbolic link, or lies outside the old site; copy the file itself there")
+        result.note(1, f"{where}: it is a symbolic link, or lies outside the old site; copy the file itself there")
         return None
     if not path.is_file():
-        result.notes.append(f"{where}: it is not a regular file")
+        result.note(1, f"{where}: it is not a regular file")
         return None
     with path.open("rb") as file:  # read at most one byte more than allowed, whatever the size the file claims
         raw = file.read(MAX_RECORD_BYTES + 1)
     if len(raw) > MAX_RECORD_BYTES:
-        result.notes.append(f"{where}: the file is larger than {MAX_RECORD_BYTES:,} bytes")
+        result.note(1, f"{where}: the file is larger than {MAX_RECORD_BYTES:,} bytes")
         return None
     try:
         return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")  # newlines as read_text reads them
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        result.notes.append(f"{display_path(path)}:{line}: not converted: the file is not UTF-8 text "
+        result.note(line, f"not converted: the file is not UTF-8 text "
                             f"(byte 0x{raw[error.start]:02x}); save it as UTF-8 and import again")
         return None
 
@@ -143,7 +162,7 @@ def _stale_modification(front: str, doc: SourceDoc, result: Converted) -> None:
     for number, line in enumerate(front.splitlines(), start=2):
         found = re.search(r"#\s*v?\d+(\.\d+)*\s+(\d{4}-\d{2}-\d{2})", line)
         if found and modified and found.group(2) > modified:
-            result.notes.append(f"{doc.display}:{number}: dateModified {modified} is older than the change noted here "
+            result.note(number, f"dateModified {modified} is older than the change noted here "
                                 f"({found.group(2)}); the new record keeps {modified}: update modified if the data changed")
 
 
@@ -154,12 +173,13 @@ class _Mapper:
         self.cited: list[str] = []  # DOIs and links the old license texts ask publications to cite
         self.library = LicenseLibrary(Path("licenses"))  # the register's licenses, to find each text's version
         self.old_paths: list[str] = []  # where the old site showed the record, when that is not its DOI
+        self.access: dict[str, str] = {}  # how to apply, from the old page's shared texts
         data = doc.data
         self.meta: dict[str, Any] = data.get("datacite") or {}
         self.other: dict[str, Any] = data.get("other") or {}
 
     def note(self, path: KeyPath, message: str) -> None:
-        self.result.notes.append(f"{self.doc.display}:{self.doc.mark(path)[0]}: {message}")
+        self.result.note(self.doc.mark(path)[0], message)
 
     def get(self, block: str, key: str) -> Any:
         value = (self.meta if block == "datacite" else self.other).get(key)
@@ -183,6 +203,7 @@ class _Mapper:
         hidden = self.doc.data.get("hidden")
         if hidden is not None:
             record["hidden"] = str(hidden).lower() in ("yes", "true", "on")
+            self.result.place("hidden", "hidden", str(record["hidden"]).lower())
         if str(self.get("other", "origin") or "").lower() == "synthetic":
             record["synthetic"] = True
         for key, block, old in (("field", "datacite", "about"), ("origin", "other", "origin")):
@@ -205,6 +226,8 @@ class _Mapper:
             {"name": self._fill(("datacite",), "a contact")}]
         record |= self._imaging()
         record["licenses"] = self._licenses()
+        if self.access:
+            record["access"] = self.access
         related = self._related(record["licenses"])
         if related:
             record["related"] = related
@@ -213,7 +236,7 @@ class _Mapper:
             record["images"] = images
         if self.old_paths:
             record["old_paths"] = list(dict.fromkeys(self.old_paths))
-        self.result.text = HEADER.format(source=self.doc.display) + dump(record)
+        self.result.record = record
 
     def _fill(self, path: KeyPath, hint: str) -> str:
         self.note(path, f"left as FILL IN: {hint}")
@@ -273,9 +296,13 @@ class _Mapper:
         return None
 
     def _usage_notes(self) -> str | None:
-        """The old body up to its license section: file formats and how to work with the data."""
-        text = re.split(r"^## License", self.body, maxsplit=1, flags=re.MULTILINE)[0]
-        text = re.sub(r"^## File formats\s*\n", "", text.strip(), flags=re.MULTILINE).strip()
+        """The page text outside its `## License` part (file formats, attribution, how to work with the data).
+
+        Every section keeps its place and its heading, one level down, as the page shows them under
+        "Usage notes"; the license part becomes the record's licenses.
+        """
+        text = re.sub(r"^## License\b.*?(?=^## |\Z)", "", self.body, flags=re.MULTILINE | re.DOTALL).strip()
+        text = re.sub(r"^(#{1,5}) ", r"#\1 ", text, flags=re.MULTILINE)
         if "{%" in text or "{{" in text:
             self.note((), "the body's notes contain Liquid tags, which are not carried over")
             text = re.sub(r"\{[%{].*?[%}]\}", "", text).strip()
@@ -317,13 +344,22 @@ class _Mapper:
                 "holders": holders}
 
     def _contact(self, i: int, old: dict[str, Any]) -> dict[str, Any]:
-        contact: dict[str, Any] = {"name": str(old.get("name") or "")}
+        contact: dict[str, Any] = {"name": str(old.get("name") or "").strip() or self._fill(
+            ("datacite", "provider", i), "the contact's name")}
         if old.get("email"):
             contact["email"] = old["email"]
-        identifier = str(old.get("@id") or "")
+        identifier = str(old.get("@id") or old.get("url") or "").strip()
         if "orcid.org" in identifier:
             contact["orcid"] = identifier.replace("https://orcid.org/", "")
+        elif re.match(r"https?://", identifier):
+            contact["url"] = identifier  # an organisation's web address
         return contact
+
+    def _organ(self, i: int, old: dict[str, Any]) -> dict[str, Any]:
+        """An organ with its SNOMED CT id; a missing one is asked for, never written as "None"."""
+        name = str(old.get("name") or "").strip() or self._fill(("other", "organ", i), "the organ's name")
+        sctid = str(old.get("sctid") or "").strip()
+        return {"name": name, "snomed": sctid or self._fill(("other", "organ", i), f"the SNOMED CT id of {name}")}
 
     def _imaging(self) -> dict[str, Any]:
         other, found = self.other, {}
@@ -332,7 +368,7 @@ class _Mapper:
             if other.get(old):
                 found[key] = [str(value) for value in other[old]]
         if other.get("organ"):
-            found["organs"] = [{"name": organ.get("name"), "snomed": str(organ.get("sctid"))} for organ in other["organ"]]
+            found["organs"] = [self._organ(i, organ) for i, organ in enumerate(other["organ"])]
         for key in ("stain", "phase", "resolution"):
             if other.get(key):
                 found[key] = str(other[key])
@@ -350,7 +386,7 @@ class _Mapper:
         return found
 
     def note_line(self, line: int, message: str) -> None:
-        self.result.notes.append(f"{self.doc.display}:{line}: {message}")
+        self.result.note(line, message)
 
     def _licenses(self) -> list[dict[str, Any]]:
         """Each license as the page's text has it: the version with its exact wording, or the text itself.
@@ -367,6 +403,7 @@ class _Mapper:
             if section is not None and name.lower() not in used:
                 used.add(name.lower())
                 licenses.append(self._license_from_text(section, old, ("datacite", "license", i)))
+                self._place_section(section, len(licenses) - 1, licenses[-1])
             elif sections:
                 shown = ", ".join(repr(section.name) for section in sections)
                 self.note(("datacite", "license", i, "name"),
@@ -379,9 +416,39 @@ class _Mapper:
                 self.note_line(section.line, f"the page's text has a license {section.name!r} that the metadata "
                                              "does not name; the record keeps it, as the page shows it")
                 licenses.append(self._license_from_text(section, None, None))
+                self._place_section(section, len(licenses) - 1, licenses[-1])
         if not licenses:
             licenses.append({"id": self._fill(("datacite",), "the dataset's licenses")})
         return licenses
+
+    def _access_from_include(self, section: license_match.Section, include: str) -> None:
+        """What an old shared text (`{% include rems-link.md %}`) showed on this page: the link to apply for
+        access and the access requirements, read from the old site's _includes folder."""
+        text = _old_include(self.site_root, include)
+        if text is None:
+            self.note_line(section.line, f"the old page shows the old site's shared text {include} here, which was "
+                                         "not found in the old site's _includes folder; the register shows its own "
+                                         "general access explanation instead: check that the dataset's terms do not "
+                                         "depend on it")
+            return
+        text = re.sub(r"\{\{\s*page\.datacite\.?\[\s*[\"']@id[\"']\s*\]\s*\}\}", str(self.meta.get("@id") or ""), text)
+        links = re.findall(r"<a\b[^>]*href=\"([^\"]+)\"[^>]*>(.*?)</a>", text, re.DOTALL)
+        apply = [url for url, label in links if re.search(r"\bapply\b", label, re.IGNORECASE)]
+        if apply and "{" not in apply[0]:
+            self.access["rems_url"] = apply[0]
+            self.note_line(section.line, f"the 'Apply for access' link of the old site's {include} is kept as "
+                                         f"access.rems_url: {apply[0]}")
+        elif not links:
+            prose = " ".join(text.split())
+            if prose and "{" not in prose:
+                self.access["eligibility"] = (self.access.get("eligibility", "") + "\n\n" + text.strip()).strip() + "\n"
+                self.note_line(section.line, f"the access requirements of the old site's {include} are kept as "
+                                             "access.eligibility, as the old page showed them")
+
+    def _place_section(self, section: license_match.Section, index: int, entry: dict[str, Any]) -> None:
+        how = (f"{entry['id']} {entry.get('version')}, the same wording" if "text" not in entry
+               else "kept word for word as the dataset's own license text")
+        self.result.place(f"text: ### {' '.join(section.name.split())}", f"licenses[{index}]", how)
 
     def _license_without_text(self, i: int, name: str) -> dict[str, Any]:
         license_id = LICENSES.get(name.lower())
@@ -397,9 +464,7 @@ class _Mapper:
             self.note_line(section.line, f"the license text has the Liquid tag {tag}, which cannot be rendered "
                                          "without the old site: replace it with what the old page showed")
         for include in section.includes:
-            self.note_line(section.line, f"the old page shows the old site's shared text {include} here, which is "
-                                         "not part of the record; the register shows its own general access "
-                                         "explanation instead: check that the dataset's terms do not depend on it")
+            self._access_from_include(section, include)
         heading_id = LICENSES.get(section.name.lower())
         if not section.text.strip():
             return {"id": heading_id or self._fill(path or (), f"a license of licenses/ for {section.name!r}"),
@@ -517,9 +582,22 @@ class _Mapper:
                 self.note(("other", "exampleImage", i, "url"), f"image {url} {problem}; copy it to datasets/{name}")
             else:
                 self.result.images.append((source, name))
+                self.result.place(f"other.exampleImage[{i}].url", f"images[{len(images)}].file", f"copied to datasets/{name}")
             images.append({"file": name, "title": str(old.get("title") or "").strip() or self._fill(
                 ("other", "exampleImage", i), "a caption")})
         return images
+
+
+def _old_include(site_root: Path, name: str) -> str | None:
+    """The text of the old site's _includes/<name>, if it is a regular UTF-8 file inside the old site."""
+    root = site_root.resolve()
+    source = (root / "_includes" / name).resolve()
+    if not source.is_relative_to(root / "_includes") or not source.is_file() or source.stat().st_size > MAX_RECORD_BYTES:
+        return None
+    try:
+        return source.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _old_image(site_root: Path, url: str) -> tuple[Path | None, str]:
@@ -539,30 +617,8 @@ def _old_image(site_root: Path, url: str) -> tuple[Path | None, str]:
     return source, ""
 
 
-@dataclass
-class Report:
-    converted: list[Converted] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    kept: list[Path] = field(default_factory=list)  # edited since the last import: not overwritten
-
-
-def run(source: Path, into: Path, *, force: bool = False, licenses: Path = Path("licenses")) -> Report:
+def run(source: Path, into: Path, *, force: bool = False, licenses: Path = Path("licenses")) -> base.Report:
     """Convert every record under `source` into `into`; writes nothing when `source` is not a Jekyll register."""
-    records = find_records(source)
     site_root = source.parent if source.name == "_datasets" else source
     library = load_library(licenses)
-    report = Report([convert(path, site_root, library) for path in records])
-    for result in report.converted:
-        if result.text is None or result.doi is None:
-            continue
-        target = into / (expected_file_stem(result.doi) + ".yaml")
-        if target.exists() and target.read_text(encoding="utf-8") != result.text and not force:
-            report.kept.append(target)
-            continue
-        into.mkdir(parents=True, exist_ok=True)
-        target.write_text(result.text, encoding="utf-8")
-        report.written.append(target)
-        for old, name in result.images:
-            (into / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(old, into / name)
-    return report
+    return base.write_records([convert(path, site_root, library) for path in find_records(source)], into, force=force)

@@ -1,0 +1,301 @@
+"""What every importer shares: the converted record, its notes, the fact ledger, the record text and the report.
+
+An importer (one module per source: jekyll, …) only maps its source: it reads one old record, builds
+the new record as a dict, and says which old facts it placed where (`Converted.place`) and what a
+person must know (`Converted.note`). This module then
+
+- accounts for every fact of the old record: every leaf of its metadata and every section of its
+  text is *carried* (the same value), *changed* (old → new) or *not carried*, each with the new key
+  or the reason (`account`);
+- writes the record as YAML with each note as a `# import: …` comment at the line it concerns
+  (`record_text`), which `register check` reports until a person removes it;
+- writes `import-report.md` and `import-report.json` and sums them up for the terminal (`write_report`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Literal
+
+from generator.catalog import expected_file_stem
+from generator.importers.yaml_writer import dump
+
+CARRIED, CHANGED, NOT_CARRIED = "carried", "changed", "not carried"
+Status = Literal["carried", "changed", "not carried"]
+UNMAPPED = "no key of the new record holds it, and the importer gives no reason"  # a gap in the importer
+
+
+@dataclass
+class Note:
+    """Something a person must know or do, at a line of the old record (0: the record as a whole)."""
+
+    line: int
+    message: str
+
+
+@dataclass
+class Fact:
+    """One value of an old record and what became of it."""
+
+    key: str  # where it was: a key path such as datacite.author[0].name, or "text: ## File formats"
+    line: int
+    old: str
+    status: Status
+    new_key: str | None = None
+    new: str | None = None
+    why: str | None = None
+
+
+@dataclass
+class OldFact:
+    """A value read from the old record, before the accounting."""
+
+    key: str
+    line: int
+    value: str
+
+
+@dataclass
+class Converted:
+    """One old record: the new record, its text, and what a person must know about it."""
+
+    source: Path
+    display: str = ""
+    doi: str | None = None
+    record: dict[str, Any] | None = None
+    text: str | None = None
+    notes: list[Note] = field(default_factory=list)
+    images: list[tuple[Path, str]] = field(default_factory=list)  # (old file, new name relative to datasets/)
+    old_facts: list[OldFact] = field(default_factory=list)
+    placed: dict[str, tuple[str, str]] = field(default_factory=dict)  # old key -> (new key, how), said by the mapper
+    facts: list[Fact] = field(default_factory=list)
+
+    def note(self, line: int, message: str) -> None:
+        self.notes.append(Note(line, message))
+
+    def place(self, old_key: str, new_key: str, how: str) -> None:
+        """The mapper says where an old fact went when its value changed form (a text matched to a license version)."""
+        self.placed[old_key] = (new_key, how)
+
+    @property
+    def note_lines(self) -> list[str]:
+        return [f"{self.display}:{note.line or 1}: {note.message}" for note in self.notes]
+
+
+def key_text(path: tuple[str | int, ...]) -> str:
+    """('authors', 0, 'orcid') -> authors[0].orcid"""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def leaves(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every scalar of nested dicts and lists with its key path; an empty list or mapping is a leaf too."""
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from leaves(item, (*path, key))
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            yield from leaves(item, (*path, index))
+    else:
+        yield path, value
+
+
+def _plain(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def _similarity(old_key: str, new_key: str) -> float:
+    """How alike the last names of two keys are, to pick between equal values (0 under counts, 0 under annotations)."""
+    def last(key: str) -> str:
+        return re.sub(r"\[\d+\]", "", key).rsplit(".", 1)[-1].lower()
+    return SequenceMatcher(None, last(old_key), last(new_key)).ratio()
+
+
+def account(result: Converted, reasons: Mapping[str, str]) -> list[Fact]:
+    """What became of each old fact: found in the new record (carried or changed), placed by the mapper, or why not.
+
+    `reasons` maps a pattern of old keys (a regular expression over the key text) to why the register
+    does not carry such a value; a fact that nothing explains is reported as UNMAPPED.
+    """
+    new_leaves = [(key_text(path), _plain(value)) for path, value in leaves(result.record or {})
+                  if value not in (None, "", [], {})]
+    # Values a mapping holds together: a person's given and family names make the old "name".
+    joined = _joined_names(result.record or {})
+    used: set[str] = set()
+    notes_by_line: dict[int, list[str]] = {}
+    for note in result.notes:
+        notes_by_line.setdefault(note.line, []).append(note.message)
+    facts = []
+    for old in result.old_facts:
+        facts.append(_account_one(old, new_leaves, joined, used, result.placed, notes_by_line, reasons))
+    result.facts = facts
+    return facts
+
+
+def _account_one(old: OldFact, new_leaves: list[tuple[str, str]], joined: list[tuple[str, str]], used: set[str],
+                 placed: Mapping[str, tuple[str, str]], notes_by_line: Mapping[int, list[str]],
+                 reasons: Mapping[str, str]) -> Fact:
+    value = _plain(old.value)
+    fact = Fact(old.key, old.line, old.value, NOT_CARRIED)
+    if old.key in placed:
+        fact.new_key, how = placed[old.key]
+        fact.status, fact.new = CHANGED, how
+        return fact
+    if value:
+        # A short value (NO, 0, 2019) is the same fact only under a key of a like name.
+        alike = (lambda key: True) if len(value) > 4 else (lambda key: _similarity(old.key, key) >= 0.4)
+        exact = [key for key, new in new_leaves if new == value and alike(key)]
+        loose = [key for key, new in new_leaves if (new.casefold() == value.casefold() and alike(key))
+                 or (len(new) >= 8 and value.endswith("/" + new))  # https://orcid.org/0000-… -> 0000-…
+                 or (len(value) >= 40 and value in new)]  # a text kept inside a longer one
+        parts = [part.strip() for part in value.split(",")]
+        split = [re.sub(r"\[\d+\]$", "", key) for key, new in new_leaves
+                 if new in parts and re.search(r"\[\d+\]$", key)] if len(parts) > 1 else []
+        for keys, status in ((exact, CARRIED), ([key for key, new in joined if new == value], CARRIED),
+                             (loose, CHANGED)):
+            if keys:
+                unused = [key for key in keys if key not in used] or keys
+                best = max(unused, key=lambda key: _similarity(old.key, key))
+                used.add(best)
+                fact.status, fact.new_key = status, best
+                fact.new = dict(new_leaves).get(best, value) if status == CHANGED else None
+                return fact
+        if len(split) >= len(parts):
+            prefix = max(set(split), key=split.count)
+            fact.status, fact.new_key, fact.new = CHANGED, prefix, f"a list of {len(parts)}"
+            return fact
+    if old.line in notes_by_line:
+        fact.why = "; ".join(notes_by_line[old.line])
+        return fact
+    if not value:
+        fact.why = "empty in the old record"
+        return fact
+    for pattern, why in reasons.items():
+        if re.fullmatch(pattern, old.key):
+            fact.why = why
+            return fact
+    fact.why = UNMAPPED
+    return fact
+
+
+def _joined_names(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    for path, value in leaves(record):
+        if path and path[-1] == "given_name":
+            parent: Any = record
+            for part in path[:-1]:
+                parent = parent[part]
+            family = parent.get("family_name")
+            if family:
+                found.append((key_text(path[:-1]), _plain(f"{value} {family}")))
+    return found
+
+
+@dataclass
+class Report:
+    converted: list[Converted] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # edited since the last import: not overwritten
+
+
+def write_records(results: list[Converted], into: Path, *, force: bool = False) -> Report:
+    """Write each converted record as datasets/<suffix>.yaml, with its images; a record edited since is kept."""
+    report = Report(results)
+    for result in results:
+        if result.text is None or result.doi is None:
+            continue
+        target = into / (expected_file_stem(result.doi) + ".yaml")
+        if target.exists() and target.read_text(encoding="utf-8") != result.text and not force:
+            report.kept.append(target)
+            continue
+        into.mkdir(parents=True, exist_ok=True)
+        target.write_text(result.text, encoding="utf-8")
+        report.written.append(target)
+        for old, name in result.images:
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(old, into / name)
+    return report
+
+
+def record_text(result: Converted, header: str) -> str:
+    """The record as YAML, each note as a `# import:` comment above the key it concerns (or at the top)."""
+    comments: dict[str, list[str]] = {}
+    new_key_of_line: dict[int, str] = {}
+    # Where the mapping holding an old value went (datacite.author[2] -> authors[2]), for a value that did not.
+    new_parent = {_parent(fact.key): _parent(fact.new_key) for fact in result.facts
+                  if fact.new_key and _parent(fact.key) and _parent(fact.new_key)}
+    for fact in result.facts:
+        where = fact.new_key or new_parent.get(_parent(fact.key))
+        if where and fact.line not in new_key_of_line:
+            new_key_of_line[fact.line] = where
+    for note in result.notes:
+        comments.setdefault(new_key_of_line.get(note.line, ""), []).append(f"{note.message} (old line {note.line})")
+    top = "".join(f"# import: {_one_line(message)}\n" for message in comments.pop("", []))
+    return header + top + dump(result.record or {}, comments={key: [_one_line(m) for m in ms] for key, ms in comments.items()})
+
+
+def _parent(key: str) -> str:
+    """datacite.author[2].name -> datacite.author[2]; a key that is no item of a list has none."""
+    found = re.match(r"(.*\[\d+\])\.[^.\[]+$", key)
+    return found.group(1) if found else ""
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def counts(results: list[Converted]) -> dict[str, int]:
+    facts = [fact for result in results for fact in result.facts]
+    return {status: sum(fact.status == status for fact in facts) for status in (CARRIED, CHANGED, NOT_CARRIED)}
+
+
+def write_report(results: list[Converted], folder: Path) -> tuple[Path, Path]:
+    """import-report.md (for people) and import-report.json (for programs), fact by fact for each record."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {"counts": counts(results), "records": [
+        {"source": result.display, "doi": result.doi, "converted": result.text is not None,
+         "notes": [asdict(note) for note in result.notes], "facts": [asdict(fact) for fact in result.facts]}
+        for result in results]}
+    json_path, md_path = folder / "import-report.json", folder / "import-report.md"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    total = data["counts"]
+    lines = ["# Import report", "",
+             f"{len(results)} old records; {sum(total.values())} facts: {total[CARRIED]} carried, "
+             f"{total[CHANGED]} changed, {total[NOT_CARRIED]} not carried.", ""]
+    for result in results:
+        lines += [f"## {result.display}", "", f"DOI: {result.doi or '(none)'}" + ("" if result.text else " — not converted"), ""]
+        if result.notes:
+            lines += ["Notes (also in the record, as `# import:` comments):", ""]
+            lines += [f"- line {note.line}: {_md(note.message)}" for note in result.notes] + [""]
+        if result.facts:
+            lines += ["| line | old key | old value | what became of it |", "|---|---|---|---|"]
+            for fact in result.facts:
+                lines.append(f"| {fact.line} | `{fact.key}` | {_md(_short(fact.old))} | {_md(_outcome(fact))} |")
+            lines.append("")
+    md_path.write_text("\n".join(lines), encoding="utf-8")
+    return md_path, json_path
+
+
+def _outcome(fact: Fact) -> str:
+    if fact.status == CARRIED:
+        return f"carried as {fact.new_key}"
+    if fact.status == CHANGED:
+        return f"changed: {fact.new_key} = {_short(fact.new or '')}"
+    return f"not carried: {fact.why}"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = _one_line(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;")
