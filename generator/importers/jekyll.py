@@ -80,14 +80,17 @@ NOT_CARRIED_BECAUSE = {
 }
 
 
+BEFORE_HEADINGS = "(the text before its first heading)"
+
+
 def _old_facts(doc: SourceDoc, body: str, body_line: int) -> list[base.OldFact]:
     """Every leaf of the front matter and every section of the page text, with its line."""
     facts = [base.OldFact(base.key_text(path), doc.mark(path)[0], "" if value is None else str(value))
              for path, value in base.leaves(doc.data) if path]
-    heading, start, chunk = "(the text before its first heading)", body_line, []
+    heading, start, chunk = BEFORE_HEADINGS, body_line, []
     for number, line in enumerate([*body.split("\n"), "# end"], start=body_line):
         if re.match(r"#{1,6} ", line):
-            if chunk and any(part.strip() for part in chunk) or heading != "(the text before its first heading)":
+            if any(part.strip() for part in chunk) or heading != BEFORE_HEADINGS:
                 facts.append(base.OldFact(f"text: {heading}", start, "\n".join(chunk).strip()))
             heading, start, chunk = " ".join(line.split()), number, []
         else:
@@ -302,6 +305,9 @@ class _Mapper:
         "Usage notes"; the license part becomes the record's licenses.
         """
         text = re.sub(r"^## License\b.*?(?=^## |\Z)", "", self.body, flags=re.MULTILINE | re.DOTALL).strip()
+        for heading in ["", *re.findall(r"^#{1,6} .*", text, flags=re.MULTILINE)]:
+            self.result.place(f"text: {' '.join(heading.split())}" if heading else f"text: {BEFORE_HEADINGS}",
+                              "usage_notes", "kept in its place, under its heading one level down")
         text = re.sub(r"^(#{1,5}) ", r"#\1 ", text, flags=re.MULTILINE)
         if "{%" in text or "{{" in text:
             self.note((), "the body's notes contain Liquid tags, which are not carried over")
