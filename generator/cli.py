@@ -162,6 +162,13 @@ def _import_summary(report: Any, config: Any, start: float) -> None:
                f"{counts[base.CHANGED]} changed, {counts[base.NOT_CARRIED]} not carried"
                + (f" ({unmapped} of them with no reason: please report this)" if unmapped else "")
                + f"; each one is in {md.name} and {md.with_suffix('.json').name}")
+    keep = base.settings_to_keep(report.converted, {"publisher": config.publisher,
+                                                    "landing_url_slash": config.landing_url_slash})
+    for name, value in keep.items():
+        shown = json.dumps(value)
+        click.echo(f"The old records give {name} {shown}, as DataCite holds it for their DOIs if the old register "
+                   f"registered what its records say; this register's setting would change it at the first DOI sync: "
+                   f"to keep it, set {name}: {shown} under dataset-register in mkdocs.yml (docs/migrating.md)")
     for path in report.kept:
         click.echo(f"Kept {path}: it differs from what the import makes (edited since?); --force overwrites it")
     _, problems = catalog_module.check(config, report.written or None) if report.written else ((), [])

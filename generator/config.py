@@ -38,6 +38,9 @@ class SiteConfig:
     allowed_hosts: tuple[str, ...] = ()
     license_versions: tuple[tuple[str, str], ...] = ()  # (license id, version a new record gets)
     themes: tuple[str, ...] = ()  # EU data-theme codes of the whole register, e.g. HEAL, for the DCAT catalog
+    # Landing URLs end in "/" (…/10.23698/aida/ctpa/); false for a register migrated with URLs that did not,
+    # so that the URL DataCite holds for each DOI stays as it was (docs/migrating.md).
+    landing_url_slash: bool = True
 
     @property
     def new_license_versions(self) -> dict[str, str]:
@@ -72,6 +75,7 @@ class SiteConfig:
             allowed_hosts=tuple(str(host) for host in hosts),
             license_versions=tuple((str(name), version) for name, version in versions.items()),
             themes=themes,
+            landing_url_slash=options.get("landing_url_slash", True) is not False,
         )
 
 

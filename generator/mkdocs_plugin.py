@@ -51,6 +51,8 @@ class RegisterPluginConfig(Config):
     """The version of each license a new record gets, e.g. {aida-by: "1.1"}; a license not named: its newest."""
     themes = c.ListOfItems(c.Type(str), default=[])
     """EU data themes of the register for the DCAT catalog, e.g. [HEAL] for health."""
+    landing_url_slash = c.Type(bool, default=True)
+    """Landing URLs end in "/"; false keeps the URLs a migrated register registered without one."""
 
 
 class RegisterPlugin(BasePlugin[RegisterPluginConfig]):

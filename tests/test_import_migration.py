@@ -7,6 +7,7 @@ migration met); the accounting is also checked over the license corpus and the t
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, make_register
+from fake_datacite import FakeDataCite, FakeServer
 
 MIGRATION = ROOT / "tests" / "import_corpus" / "migration"
 RECORDS = MIGRATION / "_datasets" / "10.23698" / "aida"
@@ -102,7 +104,8 @@ def test_a_fact_is_reported_as_carried_changed_or_not_carried_with_its_reason(mi
     assert facts[("stale-modified", "other.status")]["new"] == "completed"
     assert facts[("stale-modified", "datacite.author[0].@id")]["new_key"] == "authors[0].orcid"
     assert facts[("stale-modified", "datacite.publisher.name")]["why"] == (
-        "the publisher is the register's setting (publisher in mkdocs.yml)")
+        "the publisher is the register's setting (publisher in mkdocs.yml); the import says which value keeps what "
+        "DataCite holds")
     assert facts[("organ-without-snomed", "other.organ[0].name")]["new_key"] == "organs[0].name"
     assert facts[("sections-in-order", "text: ## Attribution")]["new_key"] == "usage_notes"
 
@@ -166,3 +169,51 @@ def test_each_note_stands_in_the_record_and_check_reports_it_until_removed(migra
     (copy / "datasets" / "aida-stale-modified.yaml").write_text(text.replace(note + "\n", ""), encoding="utf-8")
     checked = subprocess.run([sys.executable, "-m", "generator", "check"], capture_output=True, text=True, cwd=copy)
     assert "aida-stale-modified.yaml" not in checked.stdout + checked.stderr
+
+
+def strip_notes(register: Path) -> None:
+    """What the steward does once each `# import:` note is dealt with."""
+    for path in (register / "datasets").glob("*.yaml"):
+        path.write_text(re.sub(r"(?m)^ *# import: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def register_doi(root: Path, fake: FakeDataCite, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATACITE_USERNAME": fake.username, "DATACITE_PASSWORD": fake.password, "DATACITE_URL": fake.url}
+    return subprocess.run([sys.executable, "-m", "generator", "doi", *args], capture_output=True, text=True, env=env, cwd=root)
+
+
+def test_after_a_migration_the_first_doi_plan_changes_nothing_datacite_holds(tmp_path: Path):
+    register = make_register(tmp_path / "register")
+    settings = register / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "https://register.example.org/", "https://datahub.aida.scilifelab.se/"), encoding="utf-8")
+    result = import_site(MIGRATION, register)
+    advice = [line for line in result.stdout.splitlines() if line.startswith("The old records give")]
+    assert [line.split(", as DataCite")[0] for line in advice] == [
+        "The old records give landing_url_slash false", 'The old records give publisher "AIDA"']
+    (register / "datasets" / "aida-organ-without-snomed.yaml").unlink()  # it waits for a SNOMED id
+    strip_notes(register)
+    fake = FakeDataCite(domains="datahub.aida.scilifelab.se")
+    with FakeServer(fake) as url:
+        fake.url = url
+        # DataCite holds what the old register registered: its publisher name, and each url as the old record has it.
+        assert register_doi(register, fake, "sync").returncode == 0
+        old_urls = {}
+        for page in RECORDS.glob("*.md"):
+            front = yaml.safe_load(page.read_text(encoding="utf-8").split("---\n")[1])["datacite"]
+            old_urls[front["@id"].removeprefix("https://doi.org/")] = front["url"]
+        # a preview is not registered; the record that waits for its SNOMED id is not in the register yet
+        assert set(fake.store) == set(old_urls) - {"10.23698/aida/organ-without-snomed", "10.23698/aida/moved-hidden"}
+        for doi, stored in fake.store.items():
+            stored["attributes"] |= {"publisher": "AIDA", "url": old_urls[doi]}
+
+        unchanged_settings = register_doi(register, fake, "plan")
+        assert "3 to update" in unchanged_settings.stdout, unchanged_settings.stdout  # what the issue measured
+        assert '    publisher: "AIDA" → "Test Data Hub"\n' in unchanged_settings.stdout
+
+        text = settings.read_text(encoding="utf-8")
+        settings.write_text(text.replace("      publisher: Test Data Hub\n",
+                                         '      publisher: "AIDA"\n      landing_url_slash: false\n'), encoding="utf-8")
+        planned = register_doi(register, fake, "plan")
+        assert planned.returncode == 0, planned.stderr
+        assert planned.stdout.endswith("0 to update, 0 to publish, 0 to hide, 4 unchanged.\n"), planned.stdout

@@ -75,6 +75,8 @@ class Converted:
     old_facts: list[OldFact] = field(default_factory=list)
     placed: dict[str, tuple[str, str]] = field(default_factory=dict)  # old key -> (new key, how), said by the mapper
     facts: list[Fact] = field(default_factory=list)
+    # Values DataCite holds for the DOI that this register takes from its settings (publisher, landing_url_slash).
+    registered: dict[str, Any] = field(default_factory=dict)
 
     def note(self, line: int, message: str) -> None:
         self.notes.append(Note(line, message))
@@ -204,6 +206,20 @@ class Report:
     converted: list[Converted] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # edited since the last import: not overwritten
+
+
+def settings_to_keep(results: list[Converted], current: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings whose current value would change what DataCite holds for the old register's DOIs.
+
+    Each is the value most of the old records have; a setting of the register's is the same for all.
+    """
+    changed = {}
+    for name in sorted({name for result in results for name in result.registered}):
+        values = [result.registered[name] for result in results if name in result.registered]
+        common = max(values, key=values.count)
+        if common != current.get(name):
+            changed[name] = common
+    return changed
 
 
 def write_records(results: list[Converted], into: Path, *, force: bool = False) -> Report:

@@ -72,7 +72,8 @@ def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None) 
 NOT_CARRIED_BECAUSE = {
     r"(datacite\.)?(@context|@type)|.*\.@type": "schema.org markup of the old page; the register writes its own",
     r"datacite\.url": "the landing page address follows from the DOI and the site's address (site_url)",
-    r"datacite\.publisher\..*": "the publisher is the register's setting (publisher in mkdocs.yml)",
+    r"datacite\.publisher\..*": "the publisher is the register's setting (publisher in mkdocs.yml); the import "
+                                 "says which value keeps what DataCite holds",
     r"datacite\.license\[\d+\]\.id": "an anchor of the old page; the register links each license itself",
     r"datacite\.license\[\d+\]\.(name|abstract)": "the license is taken from the page's license text, see there",
     r"other\.image": "the register makes the thumbnail from the first example image",
@@ -275,6 +276,12 @@ class _Mapper:
                                                   f"addresses are kept as old_paths, which redirect to the new page")
             self.old_paths = [value for _, value in disagree if not suffix_error(value)]
         self.result.doi = doi
+        publisher = (self.meta.get("publisher") or {}).get("name") if isinstance(self.meta.get("publisher"), dict) else None
+        if publisher:
+            self.result.registered["publisher"] = str(publisher).strip()
+        url = str(self.meta.get("url") or "").strip()
+        if url_path == doi:  # the url is this DOI's landing page: with or without the "/" DataCite holds
+            self.result.registered["landing_url_slash"] = url.endswith("/")
         return doi
 
     def _status(self) -> str:

@@ -40,7 +40,8 @@ def page_path(doi: str) -> str:
 
 def landing_url(config: SiteConfig, doi: str) -> str:
     """The landing page URL of a DOI: the one rule for the site and for DataCite."""
-    return config.site_url + page_path(doi)
+    url = config.site_url + page_path(doi)
+    return url if config.landing_url_slash else url.removesuffix("/")
 
 
 def root_from(path: str) -> str:
