@@ -217,3 +217,31 @@ def test_after_a_migration_the_first_doi_plan_changes_nothing_datacite_holds(tmp
         planned = register_doi(register, fake, "plan")
         assert planned.returncode == 0, planned.stderr
         assert planned.stdout.endswith("0 to update, 0 to publish, 0 to hide, 4 unchanged.\n"), planned.stdout
+
+
+def git(folder: Path, *args: str, day: str | None = None) -> None:
+    stamp = f"{day}T12:00:00+00:00" if day else ""
+    env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_AUTHOR_NAME": "Old register",
+           "GIT_AUTHOR_EMAIL": "old@example.org", "GIT_COMMITTER_NAME": "Old register", "GIT_COMMITTER_EMAIL": "old@example.org"}
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, env=env)
+
+
+def test_modified_comes_from_the_last_commit_that_changed_the_metadata(tmp_path: Path):
+    site = tmp_path / "old"
+    shutil.copytree(MIGRATION, site)
+    page = site / "_datasets" / "10.23698" / "aida" / "rems-requirements.md"
+    git(site, "init", "-q")
+    git(site, "add", "-A")
+    git(site, "commit", "-q", "-m", "Publish", day="2020-03-02")
+    page.write_text(page.read_text(encoding="utf-8").replace("numberOfScans: 12", "numberOfScans: 14"), encoding="utf-8")
+    git(site, "commit", "-q", "-am", "Two more scans", day="2021-06-01")
+    page.write_text(page.read_text(encoding="utf-8") + "\nA sentence of the page's text.\n", encoding="utf-8")
+    git(site, "commit", "-q", "-am", "Text only", day="2022-01-01")  # the metadata did not change
+    register = make_register(tmp_path / "register")
+    result = import_site(site, register)
+    text = record(register, "rems-requirements")
+    assert re.search(r'published: "2020-03-02"\n# import: modified is 2021-06-01, .*\nmodified: "2021-06-01"\n', text), text
+    assert re.search(r"rems-requirements\.md:33: modified is 2021-06-01, the date of commit [0-9a-f]{7}, the last change "
+                     r"to this record's metadata in the old repository; dateModified said 2020-03-02: check the date",
+                     result.stdout), result.stdout
+    assert 'modified: "2020-03-02"' in record(register, "stale-modified")  # its one commit is not later

@@ -18,6 +18,7 @@ from generator.errors import KeyPath, display_path
 from generator.identifiers import doi_error, suffix_error
 from generator.importers import base, license_match
 from generator.importers.base import Converted
+from generator.importers.git_history import History
 from generator.licenses import LicenseLibrary, load_library
 from generator.loader import MAX_RECORD_BYTES, SourceDoc, parse_text
 from generator.render import join_names
@@ -35,8 +36,10 @@ def find_records(source: Path) -> list[Path]:
     return sorted(folder.rglob("*.md")) if folder.is_dir() else []
 
 
-def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None) -> Converted:
-    """Convert one old record; `site_root` is where the old site's /assets live, `library` the licenses to match."""
+def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None,
+            history: History | None = None) -> Converted:
+    """Convert one old record; `site_root` is where the old site's /assets live, `library` the licenses to match,
+    `history` the old repository's commits, if it is one."""
     result = Converted(path, display_path(path))
     text = _read_record(path, site_root, result)
     if text is None:
@@ -61,6 +64,8 @@ def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None) 
     mapper.library = library or LicenseLibrary(Path("licenses"))
     mapper.run()
     _stale_modification(match.group(1), doc, result)
+    if result.record is not None and history is not None:
+        _modified_from_history(history, path, doc, result)
     if result.record is not None:
         result.old_facts = _old_facts(doc, match.group(2), mapper.body_line)
         base.account(result, NOT_CARRIED_BECAUSE)
@@ -168,6 +173,33 @@ def _stale_modification(front: str, doc: SourceDoc, result: Converted) -> None:
         if found and modified and found.group(2) > modified:
             result.note(number, f"dateModified {modified} is older than the change noted here "
                                 f"({found.group(2)}); the new record keeps {modified}: update modified if the data changed")
+
+
+def _front_matter(text: str) -> str:
+    found = re.match(r"---\r?\n(.*?\n)---", text, re.DOTALL)
+    return found.group(1) if found else ""
+
+
+def _modified_from_history(history: History, path: Path, doc: SourceDoc, result: Converted) -> None:
+    """`modified` from the last commit that changed the record's metadata, when that is later than dateModified."""
+    found = history.last_change(path, _front_matter)
+    record = result.record or {}
+    if found is None or (record.get("modified") and found[0] <= record["modified"]):
+        return
+    day, commit = found
+    old = (doc.data.get("datacite") or {}).get("dateModified")
+    placed = dict(record)
+    record.clear()
+    for key, value in placed.items():  # modified stays beside the other dates
+        if key != "modified":
+            record[key] = value
+        if key == "published":
+            record["modified"] = day
+    record.setdefault("modified", day)
+    result.place("datacite.dateModified", "modified", f"{day}, from the old repository's history")
+    result.note(doc.mark(("datacite", "dateModified"))[0],
+                f"modified is {day}, the date of commit {commit}, the last change to this record's metadata in the "
+                f"old repository; dateModified said {old or 'nothing'}: check the date")
 
 
 class _Mapper:
@@ -634,4 +666,6 @@ def run(source: Path, into: Path, *, force: bool = False, licenses: Path = Path(
     """Convert every record under `source` into `into`; writes nothing when `source` is not a Jekyll register."""
     site_root = source.parent if source.name == "_datasets" else source
     library = load_library(licenses)
-    return base.write_records([convert(path, site_root, library) for path in find_records(source)], into, force=force)
+    history = History.of(site_root)
+    return base.write_records([convert(path, site_root, library, history) for path in find_records(source)],
+                              into, force=force)
