@@ -16,7 +16,14 @@ from generator.render.formats import DOWNLOADS
 from generator.render.license_text import license_page_path
 from generator.render.page import Page
 from generator.render.paths import (
-    api_path, built_path, checked, image_path, landing_url, page_path, root_from, thumbnail_path,
+    api_path,
+    built_path,
+    checked,
+    image_path,
+    landing_url,
+    page_path,
+    root_from,
+    thumbnail_path,
 )
 from generator.schema import record_schema
 from generator.thumbnails import thumbnail

@@ -26,8 +26,10 @@ from typing import Any, Literal
 from generator.catalog import expected_file_stem
 from generator.importers.yaml_writer import dump
 
-CARRIED, CHANGED, NOT_CARRIED = "carried", "changed", "not carried"
 Status = Literal["carried", "changed", "not carried"]
+CARRIED: Status = "carried"
+CHANGED: Status = "changed"
+NOT_CARRIED: Status = "not carried"
 UNMAPPED = "no key of the new record holds it, and the importer gives no reason"  # a gap in the importer
 
 
@@ -152,8 +154,9 @@ def _account_one(old: OldFact, new_leaves: list[tuple[str, str]], joined: list[t
         fact.status, fact.new = CHANGED, how
         return fact
     if value:
-        # A short value (NO, 0, 2019) is the same fact only under a key of a like name.
-        alike = (lambda key: True) if len(value) > 4 else (lambda key: _similarity(old.key, key) >= 0.4)
+        def alike(key: str) -> bool:  # a short value (NO, 0, 2019) is the same fact only under a key of a like name
+            return len(value) > 4 or _similarity(old.key, key) >= 0.4
+
         exact = [key for key, new in new_leaves if new == value and alike(key)]
         loose = [key for key, new in new_leaves if (new.casefold() == value.casefold() and alike(key))
                  or (len(new) >= 8 and value.endswith("/" + new))  # https://orcid.org/0000-… -> 0000-…
@@ -276,13 +279,13 @@ def counts(results: list[Converted]) -> dict[str, int]:
 def write_report(results: list[Converted], folder: Path) -> tuple[Path, Path]:
     """import-report.md (for people) and import-report.json (for programs), fact by fact for each record."""
     folder.mkdir(parents=True, exist_ok=True)
-    data = {"counts": counts(results), "records": [
+    total = counts(results)
+    data = {"counts": total, "records": [
         {"source": result.display, "doi": result.doi, "converted": result.text is not None,
          "notes": [asdict(note) for note in result.notes], "facts": [asdict(fact) for fact in result.facts]}
         for result in results]}
     json_path, md_path = folder / "import-report.json", folder / "import-report.md"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    total = data["counts"]
     lines = ["# Import report", "",
              f"{len(results)} old records; {sum(total.values())} facts: {total[CARRIED]} carried, "
              f"{total[CHANGED]} changed, {total[NOT_CARRIED]} not carried.", ""]

@@ -8,7 +8,6 @@ reports. Nothing is invented to make a record pass.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -93,7 +92,7 @@ def _old_facts(doc: SourceDoc, body: str, body_line: int) -> list[base.OldFact]:
     """Every leaf of the front matter and every section of the page text, with its line."""
     facts = [base.OldFact(base.key_text(path), doc.mark(path)[0], "" if value is None else str(value))
              for path, value in base.leaves(doc.data) if path]
-    heading, start, chunk = BEFORE_HEADINGS, body_line, []
+    heading, start, chunk = BEFORE_HEADINGS, body_line, list[str]()
     for number, line in enumerate([*body.split("\n"), "# end"], start=body_line):
         if re.match(r"#{1,6} ", line):
             if any(part.strip() for part in chunk) or heading != BEFORE_HEADINGS:
@@ -407,7 +406,7 @@ class _Mapper:
         return {"name": name, "snomed": sctid or self._fill(("other", "organ", i), f"the SNOMED CT id of {name}")}
 
     def _imaging(self) -> dict[str, Any]:
-        other, found = self.other, {}
+        other, found = self.other, dict[str, Any]()
         lists = (("modalities", "modality"), ("scanners", "scanner"), ("countries_shared", "countries-shared"))
         for key, old in lists:
             if other.get(old):
@@ -618,7 +617,7 @@ class _Mapper:
         return f"{PLACEHOLDER}: how this dataset relates to the work (e.g. is-derived-from, references)"
 
     def _images(self, doi: str) -> list[dict[str, Any]]:
-        images = []
+        images: list[dict[str, Any]] = []
         for i, old in enumerate(self.other.get("exampleImage") or []):
             url = str(old.get("url") or "")
             name = f"images/{expected_file_stem(doi)}/{Path(url).name}"

@@ -83,7 +83,7 @@ def render_liquid(text: str, meta: dict[str, Any], section: Section) -> str:
                 continue
             item_values = {f"{variable}.name": " ".join(str(item.get("name") or "").split()),
                            f'{variable}["@id"]': str(item.get("@id") or ""), f"{variable}['@id']": str(item.get("@id") or "")}
-            parts.append(_TAG.sub(lambda tag: item_values.get(" ".join((tag.group(1) or "").split()), tag.group(0)), body))
+            parts.append(_TAG.sub(lambda tag, values=item_values: values.get(" ".join((tag.group(1) or "").split()), tag.group(0)), body))
         return "".join(parts)
 
     def tag(match: re.Match[str]) -> str:
