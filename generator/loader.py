@@ -125,7 +125,8 @@ def _import_notes(text: str, doc: SourceDoc) -> None:
         found = re.match(r"(\s*)# import: (.*)", line)
         if found:
             doc.problems.append(Problem(doc.display, number, len(found.group(1)) + 1, IMPORT_NOTE_KEY,
-                                        f"{found.group(2).strip()}. When this is dealt with, delete this comment"))
+                                        f"the import left a note here: {found.group(2).strip()}; when it is dealt with, "
+                                        "delete the comment"))
 
 
 def parse_text(text: str, doc: SourceDoc) -> SourceDoc:

@@ -85,8 +85,8 @@ def test_after_the_listed_fixes_the_records_pass_and_keep_their_urls(setting, tm
     checked = register_cmd("check", cwd=root)  # every note of the import stays a problem until it is removed
     notes = [line for line in (checked.stdout + checked.stderr).splitlines() if ": (import note): " in line]
     assert len(notes) == sum(path.read_text(encoding="utf-8").count("# import: ") for path in datasets.glob("*.yaml")) > 0
-    assert "datasets/aida-ctpa.yaml:43:3: (import note): Dimitris Toumpanakis has no ORCID iD (FIXME in the old record): " \
-           "add it when known (old line 19). When this is dealt with, delete this comment" in notes
+    assert "datasets/aida-ctpa.yaml:43:3: (import note): the import left a note here: Dimitris Toumpanakis has no ORCID iD " \
+           "(FIXME in the old record): add it when known (old line 19); when it is dealt with, delete the comment" in notes
     for path in datasets.glob("*.yaml"):
         path.write_text(re.sub(r"(?m)^ *# import: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
     checked = register_cmd("check", cwd=root)

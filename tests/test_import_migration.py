@@ -164,8 +164,8 @@ def test_each_note_stands_in_the_record_and_check_reports_it_until_removed(migra
     line = text.splitlines().index(note) + 1
     checked = subprocess.run([sys.executable, "-m", "generator", "check"], capture_output=True, text=True, cwd=copy)
     assert checked.returncode == 1
-    assert (f"datasets/aida-stale-modified.yaml:{line}:1: (import note): {note.removeprefix('# import: ')}. "
-            "When this is dealt with, delete this comment") in checked.stdout + checked.stderr
+    assert (f"datasets/aida-stale-modified.yaml:{line}:1: (import note): the import left a note here: "
+            f"{note.removeprefix('# import: ')}; when it is dealt with, delete the comment") in checked.stdout + checked.stderr
     (copy / "datasets" / "aida-stale-modified.yaml").write_text(text.replace(note + "\n", ""), encoding="utf-8")
     checked = subprocess.run([sys.executable, "-m", "generator", "check"], capture_output=True, text=True, cwd=copy)
     assert "aida-stale-modified.yaml" not in checked.stdout + checked.stderr
