@@ -6,7 +6,7 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,10 @@ from generator import licenses as licenses_module
 from generator.errors import Problem, RecordErrors, RegisterError
 from generator.loader import IMPORT_NOTE_KEY
 from generator.schema import record_schema
+
+if TYPE_CHECKING:
+    from generator.config import SiteConfig
+    from generator.importers.base import Report
 
 _config_option = click.option(
     "--config", "config_file", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True,
@@ -137,7 +141,7 @@ def import_jekyll(source: Path, into: Path | None, force: bool, config_file: Pat
     _import_summary(report, config, start)
 
 
-def _import_summary(report: Any, config: Any, start: float) -> None:
+def _import_summary(report: Report, config: SiteConfig, start: float) -> None:
     """What every importer prints: records and their notes, the facts, the report files, and the final check."""
     import time
 

@@ -20,6 +20,7 @@ import shutil
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -118,9 +119,56 @@ def _plain(value: Any) -> str:
 
 def _similarity(old_key: str, new_key: str) -> float:
     """How alike the last names of two keys are, to pick between equal values (0 under counts, 0 under annotations)."""
-    def last(key: str) -> str:
-        return re.sub(r"\[\d+\]", "", key).rsplit(".", 1)[-1].lower()
-    return SequenceMatcher(None, last(old_key), last(new_key)).ratio()
+    return _name_similarity(_last_name(old_key), _last_name(new_key))
+
+
+def _last_name(key: str) -> str:
+    return re.sub(r"\[\d+\]", "", key).rsplit(".", 1)[-1].lower()
+
+
+@lru_cache(maxsize=4096)
+def _name_similarity(old: str, new: str) -> float:
+    return SequenceMatcher(None, old, new).ratio()
+
+
+class _NewValues:
+    """The leaves of the new record, indexed by value, so that each old fact is looked up, not searched for."""
+
+    def __init__(self, record: Mapping[str, Any]) -> None:
+        self.leaves = [(key_text(path), _plain(value)) for path, value in leaves(record) if value not in (None, "", [], {})]
+        self.value_of = dict(self.leaves)
+        self.by_value: dict[str, list[str]] = {}
+        self.by_fold: dict[str, list[str]] = {}
+        for key, value in self.leaves:
+            self.by_value.setdefault(value, []).append(key)
+            self.by_fold.setdefault(value.casefold(), []).append(key)
+        # Values a mapping holds together: a person's given and family names make the old "name".
+        for key, value in _joined_names(record):
+            self.by_value.setdefault(value, []).append(key)
+        self.used: set[str] = set()
+
+    def matches(self, old_key: str, value: str) -> tuple[list[str], Status]:
+        """The new keys holding `value` as it is (carried) or in another form (changed)."""
+        def alike(key: str) -> bool:  # a short value (NO, 0, 2019) is the same fact only under a key of a like name
+            return len(value) > 4 or _similarity(old_key, key) >= 0.4
+
+        exact = [key for key in self.by_value.get(value, []) if alike(key)]
+        if exact:
+            return exact, CARRIED
+        loose = [key for key in self.by_fold.get(value.casefold(), []) if alike(key)]
+        for at in [i for i, char in enumerate(value) if char == "/"]:  # https://doi.org/10.1/x -> 10.1/x
+            if len(value) - at > 8:
+                loose += self.by_value.get(value[at + 1:], [])
+        if len(value) >= 40:  # a text kept inside a longer one
+            loose += [key for key, new in self.leaves if value in new]
+        return loose, CHANGED
+
+    def take(self, old_key: str, keys: list[str]) -> str:
+        """The best of `keys` for `old_key`: one not yet taken, of the most alike name."""
+        unused = [key for key in keys if key not in self.used] or keys
+        best = max(unused, key=lambda key: _similarity(old_key, key))
+        self.used.add(best)
+        return best
 
 
 def account(result: Converted, reasons: Mapping[str, str]) -> list[Fact]:
@@ -129,24 +177,16 @@ def account(result: Converted, reasons: Mapping[str, str]) -> list[Fact]:
     `reasons` maps a pattern of old keys (a regular expression over the key text) to why the register
     does not carry such a value; a fact that nothing explains is reported as UNMAPPED.
     """
-    new_leaves = [(key_text(path), _plain(value)) for path, value in leaves(result.record or {})
-                  if value not in (None, "", [], {})]
-    # Values a mapping holds together: a person's given and family names make the old "name".
-    joined = _joined_names(result.record or {})
-    used: set[str] = set()
+    new = _NewValues(result.record or {})
     notes_by_line: dict[int, list[str]] = {}
     for note in result.notes:
         notes_by_line.setdefault(note.line, []).append(note.message)
-    facts = []
-    for old in result.old_facts:
-        facts.append(_account_one(old, new_leaves, joined, used, result.placed, notes_by_line, reasons))
-    result.facts = facts
-    return facts
+    result.facts = [_account_one(old, new, result.placed, notes_by_line, reasons) for old in result.old_facts]
+    return result.facts
 
 
-def _account_one(old: OldFact, new_leaves: list[tuple[str, str]], joined: list[tuple[str, str]], used: set[str],
-                 placed: Mapping[str, tuple[str, str]], notes_by_line: Mapping[int, list[str]],
-                 reasons: Mapping[str, str]) -> Fact:
+def _account_one(old: OldFact, new: _NewValues, placed: Mapping[str, tuple[str, str]],
+                 notes_by_line: Mapping[int, list[str]], reasons: Mapping[str, str]) -> Fact:
     value = _plain(old.value)
     fact = Fact(old.key, old.line, old.value, NOT_CARRIED)
     if old.key in placed:
@@ -154,28 +194,16 @@ def _account_one(old: OldFact, new_leaves: list[tuple[str, str]], joined: list[t
         fact.status, fact.new = CHANGED, how
         return fact
     if value:
-        def alike(key: str) -> bool:  # a short value (NO, 0, 2019) is the same fact only under a key of a like name
-            return len(value) > 4 or _similarity(old.key, key) >= 0.4
-
-        exact = [key for key, new in new_leaves if new == value and alike(key)]
-        loose = [key for key, new in new_leaves if (new.casefold() == value.casefold() and alike(key))
-                 or (len(new) >= 8 and value.endswith("/" + new))  # https://orcid.org/0000-… -> 0000-…
-                 or (len(value) >= 40 and value in new)]  # a text kept inside a longer one
+        keys, status = new.matches(old.key, value)
+        if keys:
+            fact.status, fact.new_key = status, new.take(old.key, keys)
+            fact.new = new.value_of.get(fact.new_key, value) if status == CHANGED else None
+            return fact
         parts = [part.strip() for part in value.split(",")]
-        split = [re.sub(r"\[\d+\]$", "", key) for key, new in new_leaves
-                 if new in parts and re.search(r"\[\d+\]$", key)] if len(parts) > 1 else []
-        for keys, status in ((exact, CARRIED), ([key for key, new in joined if new == value], CARRIED),
-                             (loose, CHANGED)):
-            if keys:
-                unused = [key for key in keys if key not in used] or keys
-                best = max(unused, key=lambda key: _similarity(old.key, key))
-                used.add(best)
-                fact.status, fact.new_key = status, best
-                fact.new = dict(new_leaves).get(best, value) if status == CHANGED else None
-                return fact
-        if len(split) >= len(parts):
-            prefix = max(set(split), key=split.count)
-            fact.status, fact.new_key, fact.new = CHANGED, prefix, f"a list of {len(parts)}"
+        split = [re.sub(r"\[\d+\]$", "", key) for part in parts for key in new.by_value.get(part, [])
+                 if re.search(r"\[\d+\]$", key)] if len(parts) > 1 else []
+        if len(split) >= len(parts):  # "a, b, c" became a list
+            fact.status, fact.new_key, fact.new = CHANGED, max(set(split), key=split.count), f"a list of {len(parts)}"
             return fact
     if old.line in notes_by_line:
         fact.why = "; ".join(notes_by_line[old.line])
