@@ -34,7 +34,7 @@ from pydantic.fields import FieldInfo
 from generator import catalog, config
 from generator.cli import github_annotation
 from generator.errors import Problem
-from generator.loader import SourceDoc, load, parse_text
+from generator.loader import SourceDoc, parse_text
 from generator.model import Dataset, LicenseRef
 
 from conftest import CASES, ENV, MINIMAL, case_settings, make_register, mkdocs_build
