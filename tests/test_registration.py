@@ -52,7 +52,7 @@ def steps_for(root: Path, fake: FakeDataCite) -> list[Step]:
 def test_plan_writes_nothing_sync_creates_and_a_second_sync_writes_nothing(root, fake):
     planned = register_doi(root, fake, "plan")
     assert planned.returncode == 0, planned.stderr
-    assert "create  10.23698/alpha  datasets/alpha.yaml" in planned.stdout
+    assert "create  10.23698/alpha  datasets/alpha.yaml  [new]\n" in planned.stdout
     assert planned.stdout.endswith("Plan: 3 to create, 0 to update, 0 to publish, 0 to hide, 0 unchanged.\n")
     assert fake.writes() == []
 
@@ -76,7 +76,7 @@ def test_a_changed_record_is_updated_with_a_readable_diff(root, fake):
     record = root / "datasets" / "beta.yaml"
     record.write_text(record.read_text().replace("title: A minimal dataset", "title: A better title"))
     planned = register_doi(root, fake, "plan")
-    assert "update  10.23698/beta  datasets/beta.yaml\n" in planned.stdout
+    assert "update  10.23698/beta  datasets/beta.yaml  [we changed it]\n" in planned.stdout
     assert '    titles: [{"lang": "en", "title": "A minimal dataset"}] → [{"lang": "en", "title": "A better title"}]\n' in planned.stdout
     fake.log.clear()
     assert register_doi(root, fake, "sync").returncode == 0
@@ -98,7 +98,7 @@ def test_withdrawal_hides_the_doi_and_never_deletes_it(root, fake):
     record.write_text(record.read_text().replace(
         "status: completed", "status: withdrawn\nwithdrawal:\n  date: 2021-06-01\n  reason: Consent was withdrawn."))
     planned = register_doi(root, fake, "plan")
-    assert "hide    10.23698/gamma  datasets/gamma.yaml\n" in planned.stdout
+    assert "hide    10.23698/gamma  datasets/gamma.yaml  [we changed it]\n" in planned.stdout
     assert register_doi(root, fake, "sync").returncode == 0
     assert fake.state("10.23698/gamma") == "registered"
     dates = fake.store["10.23698/gamma"]["attributes"]["dates"]
@@ -127,13 +127,20 @@ def test_a_preview_is_not_registered(root, fake):
     assert "10.23698/delta" not in fake.store
 
 
-def test_a_wrong_password_fails_every_write_and_is_never_printed(root, fake):
-    result = register_doi(root, fake, "sync", password="wrong-secret-123")
-    assert result.returncode == 1
-    assert "FAILED 10.23698/alpha (datasets/alpha.yaml): HTTP 401: Bad credentials. (check DATACITE_USERNAME and DATACITE_PASSWORD)" in result.stdout
-    assert "3 failed" in result.stdout
-    assert "wrong-secret-123" not in result.stdout + result.stderr
-    assert fake.store == {}
+def test_a_wrong_password_stops_plan_and_sync_alike_and_is_never_printed(root, fake):
+    register_doi(root, fake, "sync")
+    hide = root / "datasets" / "gamma.yaml"  # registered DOIs are what an anonymous read cannot see
+    hide.write_text(hide.read_text().replace(
+        "status: completed", "status: withdrawn\nwithdrawal:\n  date: 2021-06-01\n  reason: Consent was withdrawn."))
+    assert register_doi(root, fake, "sync").returncode == 0
+    fake.log.clear()
+    message = ("Error: DataCite: HTTP 401: Bad credentials. (check DATACITE_USERNAME and DATACITE_PASSWORD); "
+               "nothing was changed\n")
+    for command in ("plan", "sync"):
+        result = register_doi(root, fake, command, password="wrong-secret-123")
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", message)
+        assert "wrong-secret-123" not in result.stdout + result.stderr
+    assert fake.writes() == [] and fake.reads() == []  # the check comes first and writes nothing
 
 
 def test_production_only_with_the_flag_and_never_as_a_fallback(root, fake):
@@ -191,8 +198,8 @@ def test_transient_failures_are_retried_and_others_are_not(root, fake):
     client = client_for(fake)
     outcome = sync(steps, client, lambda line: None)
     assert [message for _, message in outcome.failed] == [
-        "HTTP 500: the answer was not JSON",
-        "HTTP 403: Injected fault (the DOI's prefix does not belong to this repository)",
+        "HTTP 500: the answer is not DataCite's JSON: “Internal error”",
+        "HTTP 403: Injected fault (DataCite does not let this repository change it: check the DOI prefix and the repository)",
     ]
     assert client.count.writes == 3 and len(fake.store) == 1  # failures do not stop the others
 
@@ -237,7 +244,7 @@ def test_the_fake_keeps_datacites_rules(fake):
         client.create("10.23698/no-url", {"event": "publish"})
     assert client.create("10.23698/draft", {})["state"] == "draft"  # drafts need no metadata
     assert client_for(fake, password="wrong").get("10.23698/draft") is None  # GET is anonymous with bad credentials
-    status, _ = fake.handle("DELETE", "/dois/10.23698/draft", {"authorization": _basic(fake)}, b"")
+    status, _, _ = fake.handle("DELETE", "/dois/10.23698/draft", {"authorization": _basic(fake)}, b"")
     assert status == 204
     client.create("10.23698/kept", {"url": "https://register.example.org/x/", "creators": [{"name": "A"}],
                                      "titles": [{"title": "T"}], "publisher": {"name": "P"}, "publicationYear": "2020",
