@@ -77,6 +77,7 @@ class FakeDataCite:
     rate_limit: tuple[int, float] | None = None
     clock: Any = time.monotonic
     limited: int = 0  # requests answered 429 by the rate limit
+    write_delay: float = 0.0  # seconds each write takes, so that a test can interrupt or overlap runs
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -114,6 +115,8 @@ class FakeDataCite:
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer | str:
         """(status, body text, headers), or DROP to close the connection without an answer."""
         fault = None
+        if self.write_delay and method != "GET":
+            time.sleep(self.write_delay)
         with self.lock:
             parts = urlsplit(target)
             path, query = unquote(parts.path), parse_qs(parts.query)

@@ -56,11 +56,12 @@ class NoAnswer(RegistrationError):
 
 def host(url: str) -> str:
     """The host of a URL as DNS compares it: lower case, no port, no trailing dot, IDNA-encoded."""
-    name = (urlsplit(url.strip()).hostname or "").rstrip(".")
+    name = urlsplit(url.strip()).hostname or ""
     try:
-        return name.encode("idna").decode("ascii")
+        name = name.encode("idna").decode("ascii")  # also maps full-width letters and dots to ASCII
     except UnicodeError:
-        return name
+        pass
+    return name.lower().rstrip(".")
 
 
 def is_production(url: str) -> bool:
@@ -252,7 +253,8 @@ class DataCite:
                                                 "set DATACITE_URL to the API's own address"),
                                         response.history[0].status_code)
             if response.status_code in TRANSIENT and not last:
-                self.throttle.pause(max(self._backoff(attempt), retry_after(response) or 0.0))
+                asked = retry_after(response)
+                self.throttle.pause(self._backoff(attempt) if asked is None else asked)
                 continue
             return response
         raise AssertionError("unreachable")

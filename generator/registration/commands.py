@@ -25,7 +25,7 @@ def connect(config: SiteConfig, *, production: bool, rate: int) -> DataCite:
         raise RegisterError("mkdocs.yml: dataset-register.doi_prefix is needed to register DOIs")
     if rate < 1:
         raise RegisterError(f"--rate must be at least 1 request per 5 minutes, not {rate}")
-    url = os.environ.get("DATACITE_URL") or (PRODUCTION_API if production else TEST_API)
+    url = (os.environ.get("DATACITE_URL") or "").strip() or (PRODUCTION_API if production else TEST_API)
     if not url.lower().startswith(("https://", "http://")) or not host(url):
         raise RegisterError(f"DATACITE_URL must be the address of DataCite's API, such as {TEST_API}; it is {url!r}")
     if is_production(url) and not production:
