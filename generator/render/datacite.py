@@ -92,8 +92,19 @@ def _contact(contact: Contact, agents: list[Agent]) -> dict[str, Any]:
     return entry
 
 
+_MARKUP = re.compile(r"[\\`*_\[\]<>!#&|~{}]|^\s*(\d+[.)]|[-+>=])|^ {4}", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=4096)
 def plain_text(markdown: str) -> str:
-    """Markdown as DataCite's plain-text descriptions want it: paragraphs kept, list items as "- ", links as "text (URL)"."""
+    """Markdown as DataCite's plain-text descriptions want it: paragraphs kept, list items as "- ", links as "text (URL)".
+
+    Text with no Markdown at all (most descriptions) only has its lines joined; the rest is
+    rendered as the page renders it and read back as text. Cached: `register check` and
+    `register doi plan` build the same payload.
+    """
+    if not _MARKUP.search(markdown):
+        return "\n\n".join(" ".join(block.split()) for block in re.split(r"\n\s*\n", markdown) if block.strip())
     parser = _PlainText()
     parser.feed(to_html(markdown))
     parser.close()
