@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -563,3 +564,19 @@ def test_ctrl_c_stops_after_the_current_request_and_says_what_was_done(root, fak
     assert [line for line in stdout.splitlines() if line.startswith("create")] == [f"create  {doi}" for doi in created]
     assert "Interrupted: stopped after 2 of 3 DOIs to change" in stdout
     assert "Sync: 2 created, 0 updated, 0 published, 0 hidden, 0 unchanged, 0 failed" in stdout
+
+
+def test_two_sync_commands_at_once_report_each_create_once(root, fake):
+    fake.write_delay = 0.3
+    env = {**os.environ, "DATACITE_USERNAME": fake.username, "DATACITE_PASSWORD": fake.password, "DATACITE_URL": fake.url}
+    runs = [subprocess.Popen([sys.executable, "-m", "generator", "doi", "sync"], cwd=root, env=env, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [run.communicate(timeout=60)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    created = [line.split()[1] for output in outputs for line in output.splitlines() if line.startswith("create ")]
+    assert sorted(created) == sorted(fake.store) == [f"10.23698/{n}" for n in ("alpha", "beta", "gamma")]
+    for output in outputs:  # what one run did not create it found registered, or unchanged
+        summary = output.splitlines()[-1]
+        numbers = dict((label, int(number)) for number, label in re.findall(r"(\d+) (created|already registered|unchanged)", summary))
+        assert sum(numbers.values()) == 3, summary
+    assert [write for write in fake.writes() if write[0] == "PUT"] == []

@@ -227,11 +227,17 @@ def _rights(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _prune(value: Any) -> Any:
+    """Without empty values at any depth (DataCite adds empty lists and drops empty strings)."""
     if isinstance(value, dict):
-        pruned = {k: _prune(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
+        pruned = {}
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                item = _prune(item)
+            if item not in (None, "", [], {}):
+                pruned[key] = item
+        return pruned
     if isinstance(value, list):
-        return [_prune(v) for v in value]
+        return [_prune(item) if isinstance(item, (dict, list)) else item for item in value]
     return value
 
 
