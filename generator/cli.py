@@ -240,6 +240,8 @@ def _plan(only: tuple[str, ...], production: bool, rate: int, config_file: Path)
         steps, strangers = commands.make_plan(catalog, client, only)
     except RegistrationError as error:
         raise RegisterError(f"DataCite: {error}; nothing was changed") from None
+    except KeyboardInterrupt:
+        raise RegisterError("interrupted while reading DataCite; nothing was changed") from None
     return client, steps, strangers
 
 

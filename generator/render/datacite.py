@@ -86,10 +86,11 @@ def _contact(contact: Contact, agents: list[Agent]) -> dict[str, Any]:
             if contact.orcid and not agent.orcid:
                 entry["nameIdentifiers"] = [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]
             return entry | {"contributorType": "ContactPerson"}
-    entry: dict[str, Any] = {"name": contact.name, "contributorType": "ContactPerson"}
+    as_written: dict[str, Any] = {"name": contact.name, "contributorType": "ContactPerson"}
     if contact.orcid:
-        entry |= {"nameType": "Personal", "nameIdentifiers": [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]}
-    return entry
+        as_written |= {"nameType": "Personal",
+                       "nameIdentifiers": [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]}
+    return as_written
 
 
 _MARKUP = re.compile(r"[\\`*_\[\]<>!#&|~{}]|^\s*(\d+[.)]|[-+>=])|^ {4}", re.MULTILINE)
@@ -330,4 +331,4 @@ def to_xml(attributes: dict[str, Any]) -> str:
     """DataCite XML, written by the package's own serializer (only for valid attributes)."""
     from datacite import schema45  # imported only where XML is written; see _package_schema
 
-    return schema45.tostring(attributes)
+    return str(schema45.tostring(attributes))
