@@ -8,12 +8,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
-from generator.errors import Problem, RecordErrors
+from generator.errors import KeyPath, Problem, RecordErrors
 from generator.licenses import LicenseLibrary, LicenseTemplate, load_library
 from generator.loader import SourceDoc, load
 from generator.model import Dataset, LicenseRef
 from generator.parallel import fork_map
-from generator.validate import parse
+from generator.validate import check as check_record
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 
@@ -65,7 +65,10 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     docs = [doc for doc, _ in loaded]
     entries = [Entry(doc, dataset) for doc, dataset in loaded if dataset is not None]
     catalog = Catalog(config, entries, library)
+    counts = {id(doc): len(doc.problems) for doc in docs}
     _cross_record_rules(catalog)
+    for doc in docs:
+        doc.drop_covered(counts[id(doc)])
     problems = [problem for doc in docs for problem in doc.problems]
     if only is not None:
         requested = {path.resolve() for path in only}
@@ -78,15 +81,20 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
 
 
 def _check_record(path: Path, config: SiteConfig, library: LicenseLibrary) -> tuple[SourceDoc, Dataset | None]:
-    """Everything that can be checked of one record alone; run for many records at once by fork_map."""
+    """Everything that can be checked of one record alone; run for many records at once by fork_map.
+
+    Every check runs, also on a record that already has problems, so that one run shows all of them:
+    `check_record` repairs what is broken, and a later check says nothing about a key already reported or repaired.
+    """
     doc = load(path)
-    dataset = parse(doc, config.doi_prefix)
+    dataset = check_record(doc, config.doi_prefix)
     if dataset is not None:
+        since = len(doc.problems)
         entry = Entry(doc, dataset)
         _licenses(entry, library)
         _images(entry)
-        if not doc.problems:
-            _metadata_rules(entry, config, library)
+        _metadata_rules(entry, config, library)
+        doc.drop_covered(since)
     return doc, dataset
 
 
@@ -127,15 +135,22 @@ def _cross_record_rules(catalog: Catalog) -> None:
 def _references(entry: Entry, by_doi: dict[str, Entry]) -> None:
     doc, dataset = entry.doc, entry.dataset
     for i, work in enumerate(dataset.related):
-        if work.relation in ("is-new-version-of", "is-previous-version-of") and work.doi and work.doi not in by_doi:
-            doc.problems.append(doc.problem(("related", i, "doi"), f"no record in this register has the DOI {work.doi}"))
+        if work.relation in ("is-new-version-of", "is-previous-version-of") and work.doi:
+            _reference(doc, ("related", i, "doi"), work.doi, by_doi)
         if work.doi == dataset.doi:
             doc.problems.append(doc.problem(("related", i, "doi"), "a dataset cannot be related to itself"))
-    if dataset.withdrawal and dataset.withdrawal.successor and dataset.withdrawal.successor not in by_doi:
-        doc.problems.append(
-            doc.problem(("withdrawal", "successor"),
-                        f"no record in this register has the DOI {dataset.withdrawal.successor}")
-        )
+    if dataset.withdrawal and dataset.withdrawal.successor:
+        _reference(doc, ("withdrawal", "successor"), dataset.withdrawal.successor, by_doi)
+
+
+def _reference(doc: SourceDoc, key: KeyPath, doi: str, by_doi: dict[str, Entry]) -> None:
+    """A link to another record of the register: it must exist, and it is only built once that record is right."""
+    target = by_doi.get(doi)
+    if target is None:
+        doc.problems.append(doc.problem(key, f"no record in this register has the DOI {doi}"))
+    elif target.doc.problems and target.doc is not doc:
+        doc.problems.append(doc.problem(key, f"{doi} ({target.doc.display}) has problems, see above; "
+                                             "this link is made once they are fixed"))
 
 
 def _licenses(entry: Entry, library: LicenseLibrary) -> None:
@@ -146,8 +161,9 @@ def _licenses(entry: Entry, library: LicenseLibrary) -> None:
         template = library.templates.get(license.id)
         if template is None:
             known = ", ".join(sorted(library.templates)) or "none"
-            close = difflib.get_close_matches(license.id, list(library.templates), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            wanted = license.id.lower().removesuffix(" license").replace(" ", "-")
+            close = difflib.get_close_matches(wanted, list(library.templates), n=3)
+            hint = f"did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
             doc.problems.append(doc.problem(("licenses", i, "id"), f"no license {license.id!r} in licenses/; {hint}known: {known}"))
             continue
         if license.version and license.version not in template.versions:
@@ -247,7 +263,11 @@ def _metadata_rules(entry: Entry, config: SiteConfig, library: LicenseLibrary) -
     from generator.render import RenderContext, datacite  # the renderers build on the catalog's types
 
     doc = entry.doc
-    attributes = datacite.build(entry.dataset, RenderContext(config, library))
+    # Licenses that are not in licenses/ are reported on their own; the metadata is checked without them.
+    usable = [license for license in entry.dataset.licenses if license.spdx or (
+        license.id in library.templates and (license.version is None or license.version in library.templates[license.id].versions))]
+    dataset = entry.dataset.model_copy(update={"licenses": usable})
+    attributes = datacite.build(dataset, RenderContext(config, library))
     url, hosts = attributes["url"], config.allowed_hosts
     host = urlsplit(url).hostname or ""
     if not any(_host_allowed(host, allowed) for allowed in hosts):

@@ -74,43 +74,42 @@ def new(title: str | None, authors: tuple[str, ...], licenses: tuple[str, ...], 
         no_input: bool, config_file: Path) -> None:
     """Start a new record with a fresh DOI; what is not known yet is marked FILL IN."""
     import random
-    import re
     from datetime import date
 
-    from generator import scaffold
+    from generator import questions, scaffold
 
     config = config_module.load(config_file)
     if not config.doi_prefix:
         raise RegisterError("mkdocs.yml: dataset-register.doi_prefix is needed to give a new record its DOI")
-    ask = not no_input and sys.stdin.isatty()
-    if ask and not title:
-        title = click.prompt("Title of the dataset")
-    if ask and not authors:
-        authors = tuple(click.prompt("Authors, separated by ';' as 'Family, Given, ORCID'").split(";"))
-    if ask and not licenses:
-        known = ", ".join(sorted(p.parent.name for p in config.licenses_dir.glob("*/license.yaml")))
-        licenses = tuple(click.prompt(f"Licenses, separated by spaces ({known})", default="controlled-access").split())
-    if ask and not contacts:
-        contacts = tuple(click.prompt("Contacts, separated by ';' as 'Name <e-mail>'").split(";"))
-    answers = scaffold.Answers(title=title, licenses=list(licenses))
-    for text in authors:
-        parts = [part.strip() for part in text.split(",")]
-        if len(parts) < 2 or not parts[0]:
-            raise RegisterError(f"--author {text!r}: write it as 'Family, Given' or 'Family, Given, ORCID'")
-        answers.authors.append((parts[0], parts[1], parts[2] if len(parts) > 2 and parts[2] else None))
-    for text in contacts:
-        match = re.fullmatch(r"\s*(.+?)\s*<\s*(\S+@\S+)\s*>\s*", text)
-        if not match:
-            raise RegisterError(f"--contact {text!r}: write it as 'Name <name@example.org>'")
-        answers.contacts.append((match.group(1), match.group(2)))
+    known = {template.id: template.title for template in licenses_module.load_library(config.licenses_dir).templates.values()}
+    answers = scaffold.Answers(title=title)
+    for flag, texts, parse, target in (("--author", authors, questions.parse_author, answers.authors),
+                                       ("--contact", contacts, questions.parse_contact, answers.contacts),
+                                       ("--license", licenses, lambda text: questions.parse_license(text, known),
+                                        answers.licenses)):
+        for text in texts:
+            try:
+                target.append(parse(text))  # type: ignore[arg-type]
+            except ValueError as error:
+                raise RegisterError(f"{flag} {text!r}: {error}") from None
+    complete = questions.ask_all(answers, known) if not no_input and _interactive() else True
     taken = {path.stem for path in catalog_module.discover(config.datasets_dir)}
     suffix = scaffold.fresh_suffix(taken, random.SystemRandom())
     doi = f"{config.doi_prefix}/{suffix}"
     path = config.datasets_dir / scaffold.file_name(doi)
     config.datasets_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(scaffold.record(doi, answers, date.today()), encoding="utf-8")
-    click.echo(f"Created {path.relative_to(config.root)} for the DOI {doi}.")
+    shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
+    if not complete:
+        click.echo(f"\nStopped: what you typed is kept in {shown} for the DOI {doi}; the rest is marked FILL IN.")
+        raise click.exceptions.Exit(1)
+    click.echo(f"Created {shown} for the DOI {doi}.")
     click.echo("Replace every FILL IN in it, then run: register check")
+
+
+def _interactive() -> bool:
+    """Questions are asked only of a person at a terminal, never of a script or CI."""
+    return sys.stdin.isatty()
 
 
 @cli.group("import")

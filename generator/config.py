@@ -14,6 +14,14 @@ import yaml
 from generator.errors import RegisterError
 
 PLUGIN_NAME = "dataset-register"
+# The EU Publications Office's data themes (http://publications.europa.eu/resource/authority/data-theme).
+DATA_THEMES = {
+    "AGRI": "Agriculture, fisheries, forestry and food", "ECON": "Economy and finance",
+    "EDUC": "Education, culture and sport", "ENER": "Energy", "ENVI": "Environment",
+    "GOVE": "Government and public sector", "HEAL": "Health", "INTR": "International issues",
+    "JUST": "Justice, legal system and public safety", "OP_DATPRO": "Provisional data", "REGI": "Regions and cities",
+    "SOCI": "Population and society", "TECH": "Science and technology", "TRAN": "Transport",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class SiteConfig:
     datasets_dir: Path
     licenses_dir: Path
     allowed_hosts: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()  # EU data-theme codes of the whole register, e.g. HEAL, for the DCAT catalog
 
     @classmethod
     def from_options(cls, root: Path, site_name: str, site_url: str | None, options: dict[str, Any]) -> SiteConfig:
@@ -37,6 +46,11 @@ class SiteConfig:
         prefix = options.get("doi_prefix")
         if prefix is not None and not re.fullmatch(r"10\.\d{4,5}", str(prefix)):
             raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.doi_prefix: expected a DOI prefix such as 10.23698, found {prefix!r}")
+        themes = tuple(str(code) for code in options.get("themes") or [])
+        unknown = sorted(set(themes) - set(DATA_THEMES))
+        if unknown:
+            raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.themes: {', '.join(unknown)} is not an EU data theme; "
+                                f"choose from {', '.join(sorted(DATA_THEMES))}")
         return cls(
             root=root,
             site_name=site_name,
@@ -46,6 +60,7 @@ class SiteConfig:
             datasets_dir=root / str(options.get("datasets_dir", "datasets")),
             licenses_dir=root / str(options.get("licenses_dir", "licenses")),
             allowed_hosts=tuple(str(host) for host in hosts),
+            themes=themes,
         )
 
 

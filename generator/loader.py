@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from generator import syntax
 from generator.errors import KeyPath, Problem, display_path, format_key_path
 
 # A record is a page of text: anything larger is a mistake (a pasted data file, an
@@ -35,6 +36,9 @@ class SourceDoc:
     value_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Keys already reported, or whose values validation replaced by stand-ins so that the later checks
+    # could run (validate.check): later checks say nothing more about them or what they hold.
+    covered: set[str] = field(default_factory=set)
 
     def mark(self, key_path: KeyPath, *, at_key: bool = False) -> tuple[int, int]:
         """Line and column for a key path; falls back to the nearest enclosing value that exists."""
@@ -46,6 +50,18 @@ class SourceDoc:
                 return self.value_marks[path]
             path = path[:-1]
         return self.value_marks.get((), (1, 1))
+
+    def cover(self, key: KeyPath | str) -> None:
+        self.covered.add(key if isinstance(key, str) else format_key_path(key))
+
+    def is_covered(self, problem: Problem) -> bool:
+        """Whether `problem` is about a key that an earlier check reported or replaced by a stand-in."""
+        key = problem.key
+        return any(key == prefix or key.startswith((prefix + ".", prefix + "[")) for prefix in self.covered)
+
+    def drop_covered(self, since: int) -> None:
+        """Forget the problems found since `since` that are about covered keys: one mistake, one message."""
+        self.problems[since:] = [problem for problem in self.problems[since:] if not self.is_covered(problem)]
 
     def problem(self, key_path: KeyPath, message: str, *, at_key: bool = False, key: str | None = None) -> Problem:
         """A Problem located at `key_path` in this record."""
@@ -88,15 +104,8 @@ def parse_text(text: str, doc: SourceDoc) -> SourceDoc:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        reason = error.problem or "invalid YAML"
-        if error.context and error.context_mark and error.problem_mark:
-            start = error.context_mark
-            reason += f" ({error.context} that starts at line {start.line + 1}, column {start.column + 1})"
-        if "\t" in text and "tab" in reason.lower():
-            reason += " (YAML does not allow tabs for indentation; use spaces)"
-        doc.problems.append(Problem(doc.display, line, column, "(syntax)", f"invalid YAML: {reason}"))
+        line, column, message = syntax.explain(error, text)
+        doc.problems.append(Problem(doc.display, line, column, "(syntax)", message))
         return doc
     except yaml.YAMLError as error:
         doc.problems.append(Problem(doc.display, 1, 1, "(syntax)", f"invalid YAML: {error}"))

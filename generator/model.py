@@ -7,6 +7,7 @@ published JSON Schema, so edit them with contributors in mind.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 from typing import Annotated, Any, Callable, Literal
@@ -66,7 +67,9 @@ def _modality(value: str) -> tuple[str, str | None]:
         return value, None
     if value.upper() in identifiers.DICOM_MODALITIES:
         return value, f"DICOM modality codes are written in capitals: {value.upper()!r}"
-    return value, "expected a DICOM modality code such as CT, MR, DX, MG, US, PT or SM"
+    close = difflib.get_close_matches(value.upper(), sorted(identifiers.DICOM_MODALITIES), n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return value, f"{hint}expected a DICOM modality code (DICOM PS3.3 C.7.3.1.1.1) such as CT, MR, DX, MG, US, PT or SM"
 
 
 Doi = Annotated[str, BeforeValidator(_doi)]
@@ -167,7 +170,8 @@ class LicenseRef(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    id: Slug | None = Field(None, description="Name of a license template in licenses/, e.g. aida-by.")
+    # Any text: an unknown name is reported against the licenses that exist (catalog._licenses).
+    id: Line | None = Field(None, description="Name of a license template in licenses/, e.g. aida-by.")
     version: Annotated[str, Field(pattern=r"^\d+(\.\d+)*$")] | None = Field(
         None, description="Version of the template, e.g. 1.0; the newest when left out."
     )
@@ -196,7 +200,7 @@ Relation = Literal[
 
 
 class RelatedWork(Part):
-    """A paper or dataset related to this one. Read the relation as "this dataset <relation> the work"."""
+    """A paper or dataset related to this one. Read the relation as "this dataset *is described by* the work"."""
 
     relation: Relation = Field(description="How this dataset relates to the work.")
     doi: Doi | None = Field(None, description="DOI of the work, e.g. 10.1007/s10278-020-00384-4.")

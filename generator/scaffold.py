@@ -40,6 +40,29 @@ def _fill(hint: str) -> str:
     return _q(f"{PLACEHOLDER}: {hint}")
 
 
+# Keys most datasets have, written as comments: remove the '# ' of those that apply and fill them in.
+OPTIONAL_KEYS = [
+    "# What is known about the data; remove the '# ' of a line to use it (docs/record-format.md lists them all):",
+    "# short_name: CTPA",
+    "# version: \"1.0\"",
+    "# field: Radiology",
+    "# origin: Clinical",
+    "# keywords: [Computed tomography, Thorax]",
+    "# modalities: [CT]  # DICOM modality codes",
+    "# organs:",
+    "#   - name: Lung",
+    "#     snomed: \"39607008\"  # the SNOMED CT concept id",
+    "# age_span: 45-93",
+    "# counts:",
+    "#   patients: 30",
+    "#   scans: 30",
+    "# size_bytes: 4500000000",
+    "# file_formats: [DICOM]",
+    "# usage_notes: |",
+    "#   How the files are organised and how to read them (Markdown).",
+]
+
+
 def record(doi: str, answers: Answers, today: date) -> str:
     """The text of the new record, with a comment above each group of keys."""
     authors = answers.authors or [("", "", None)]
@@ -72,6 +95,7 @@ def record(doi: str, answers: Answers, today: date) -> str:
     for name, email in answers.contacts or [("", "")]:
         lines.append(f"  - name: {_q(name) if name else _fill('a contact for questions and access requests')}")
         lines.append(f"    email: {email if email else _fill('their e-mail address')}")
+    lines += OPTIONAL_KEYS
     lines.append("licenses:")
     for license_id in answers.licenses or ["controlled-access"]:
         lines.append(f"  - id: {license_id}")

@@ -9,7 +9,7 @@ from generator.config import SiteConfig
 from generator.model import Dataset
 from generator.parallel import fork_map
 from generator.render import RenderContext, datacite, dump_json
-from generator.render import api, home, landing, license_page, license_text, overview
+from generator.render import api, dcat, home, landing, license_page, license_text, overview
 from generator.render.formats import DOWNLOADS
 from generator.render.paths import image_name, page_path
 from generator.render.license_text import license_page_path
@@ -56,9 +56,9 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     tree["api/v1/schema.json"] = api.schema()
     for dataset in public:
         tree[api.api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
-    dcat = api.dcat(public, ctx)
-    tree["catalog.jsonld"] = dump_json(dcat)
-    tree["catalog.ttl"] = api.turtle(dcat)
+    catalog_graph = dcat.catalog(public, ctx)
+    tree["catalog.jsonld"] = dump_json(catalog_graph)
+    tree["catalog.ttl"] = dcat.turtle(catalog_graph)
     tree["feed.xml"] = api.atom(public, ctx)
     tree["robots.txt"] = api.robots(ctx)
     tree["metrics/index.md"] = overview.metrics(public)

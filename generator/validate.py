@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
+import types
+import typing
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.errors import KeyPath, Problem, describe
 from generator.loader import SourceDoc
@@ -22,19 +25,187 @@ PLACEHOLDER = "FILL IN"
 
 def parse(doc: SourceDoc, doi_prefix: str | None = None) -> Dataset | None:
     """The validated Dataset, or None with every problem appended to `doc.problems`."""
+    dataset = check(doc, doi_prefix)
+    return None if doc.problems else dataset
+
+
+def check(doc: SourceDoc, doi_prefix: str | None = None) -> Dataset | None:
+    """Append every problem of the record alone to `doc.problems`; the Dataset for the checks that follow.
+
+    So that one run reports everything, a record with mistakes is repaired for the later checks
+    (licenses, images, other records, DataCite): each broken value is replaced by a harmless stand-in,
+    and `doc.covered` remembers where, so that no later check reports a stand-in. The Dataset of a
+    record with problems is never built: callers must not publish it.
+    """
     if doc.problems and doc.data is None:
         return None
     placeholders = dict(_placeholders(doc.data, ()))
     doc.problems.extend(doc.problem(path, f"fill this in: {text}") for path, text in placeholders.items())
+    for path in placeholders:
+        doc.cover(path)
+    context = {"doi_prefix": doi_prefix}
+    data = doc.data
     try:
-        dataset = Dataset.model_validate(doc.data, context={"doi_prefix": doi_prefix})
+        dataset = Dataset.model_validate(data, context=context)
     except ValidationError as error:
         details = [d for d in error.errors(include_url=False) if tuple(d["loc"]) not in placeholders]
-        doc.problems.extend(_problem(doc, detail) for detail in details)
+        doc.problems.extend(_problems(doc, details))
+        dataset = _repair(doc, data, error, context)
+        if dataset is None:
+            return None
+    for problem in record_rules(doc, dataset):
+        if not doc.is_covered(problem):
+            doc.problems.append(problem)
+    for problem in doc.problems:
+        doc.cover(problem.key)
+    return dataset
+
+
+def _problems(doc: SourceDoc, details: list[Any]) -> list[Problem]:
+    """One problem per mistake: a misspelt key is one message at the key, not also a missing key elsewhere."""
+    missing = {tuple(d["loc"]) for d in details if d["type"] == "missing"}
+    explained: set[KeyPath] = set()
+    problems = []
+    for detail in details:
+        path: KeyPath = tuple(detail["loc"])
+        if detail["type"] == "extra_forbidden":
+            message, meant = _unknown_key(path, {p[-1] for p in missing if p[:-1] == path[:-1]})
+            if meant is not None:
+                explained.add((*path[:-1], meant))
+            problems.append(doc.problem(path, message, at_key=True))
+    problems += [_problem(doc, d) for d in details if d["type"] != "extra_forbidden" and tuple(d["loc"]) not in explained]
+    return problems
+
+
+_MAX_REPAIRS = 5
+
+
+def _repair(doc: SourceDoc, data: Any, error: ValidationError, context: dict[str, Any]) -> Dataset | None:
+    """The record with each broken value replaced by a stand-in that passes, or None when that fails."""
+    repaired = copy.deepcopy(data)
+    if not isinstance(repaired, dict):
         return None
-    problems = record_rules(doc, dataset)
-    doc.problems.extend(problems)
-    return None if doc.problems else dataset
+    for _ in range(_MAX_REPAIRS):
+        # From the last list item to the first, so that removing an item moves none still to repair.
+        locs = sorted((tuple(detail["loc"]) for detail in error.errors(include_url=False)), key=_loc_order, reverse=True)
+        for loc in locs:
+            covered = _replace(repaired, loc)
+            if covered is None:
+                return None
+            doc.cover(covered)
+        try:
+            return Dataset.model_validate(repaired, context=context)
+        except ValidationError as again:
+            error = again
+    return None
+
+
+def _loc_order(loc: KeyPath) -> tuple[tuple[int, str], ...]:
+    return tuple((part, "") if isinstance(part, int) else (-1, part) for part in loc)
+
+
+def _replace(data: dict[str, Any], loc: KeyPath) -> KeyPath | None:
+    """Put a stand-in at `loc`, and return the part of the record it stands in for (None: not possible).
+
+    An unknown key is dropped, and its whole mapping counts as repaired; a bad item of a list of
+    texts is dropped (a stand-in could repeat another item); anything else gets a valid value of its type.
+    """
+    model, parent = _model_at(loc[:-1]), _container(data, loc[:-1])
+    key = loc[-1]
+    if parent is None:
+        return None
+    if isinstance(parent, dict) and isinstance(key, str) and (model is None or key not in model.model_fields):
+        parent.pop(key, None)
+        return loc[:-1]
+    annotation = _annotation_at(loc)
+    if annotation is None:
+        return None
+    stand_in = _stand_in(annotation)
+    if isinstance(parent, list) and isinstance(key, int) and key < len(parent):
+        if not isinstance(stand_in, dict):
+            del parent[key]
+            return loc[:-1]
+        parent[key] = stand_in
+    elif isinstance(parent, dict):
+        parent[key] = stand_in
+    else:
+        return None
+    return loc
+
+
+def _container(data: Any, path: KeyPath) -> Any:
+    for part in path:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _annotation_at(loc: KeyPath) -> Any:
+    """The type annotation of the value at `loc` (an item's type for a list index)."""
+    annotation: Any = Dataset
+    for part in loc:
+        if isinstance(part, int):
+            annotation = _list_item(annotation)
+        else:
+            model = _inner_model(annotation)
+            field = model.model_fields.get(part) if model else None
+            if field is None:
+                return None
+            annotation = field.annotation
+        if annotation is None:
+            return None
+    return annotation
+
+
+def _list_item(annotation: Any) -> Any:
+    if typing.get_origin(annotation) is list:
+        return typing.get_args(annotation)[0]
+    for argument in typing.get_args(annotation):
+        found = _list_item(argument)
+        if found is not None:
+            return found
+    return None
+
+
+# Values tried, in order, for a scalar stand-in: the first that the field's type accepts is used.
+_CANDIDATES: tuple[Any, ...] = ("stand-in", "2000-01-01", "10.0000/stand-in", "CT", "SE", "CC0-1.0", "2000", "1", "1-2",
+                                "https://example.org/", "stand-in@example.org", "0000-0002-1825-0097", "39607008",
+                                "https://ror.org/048a87296", "completed", "is-described-by", "article", "a.png")
+
+
+# Parts whose keys are all optional but which the later checks need whole (DataCite needs a name).
+_MODEL_STAND_INS: dict[str, Any] = {"Agent": {"organization": "stand-in"}, "LicenseRef": {"spdx": "CC0-1.0"},
+                                    "RelatedWork": {"relation": "references", "url": "https://example.org/"}}
+
+
+def _stand_in(annotation: Any) -> Any:
+    """A value of the loader's kind (text, lists, mappings) that `annotation` accepts, or None."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        base = typing.get_args(annotation)[0]
+        if typing.get_origin(base) is list or _inner_model(base) is base:
+            return _stand_in(base)
+    model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    if model is not None and model.__name__ in _MODEL_STAND_INS:
+        return copy.deepcopy(_MODEL_STAND_INS[model.__name__])
+    if model is not None:
+        return {name: _stand_in(field.annotation) for name, field in model.model_fields.items() if field.is_required()}
+    if typing.get_origin(annotation) is list:
+        return [_stand_in(typing.get_args(annotation)[0])]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _stand_in(options[0]) if options else None
+    adapter = TypeAdapter(annotation)
+    for candidate in _CANDIDATES:
+        try:
+            adapter.validate_python(candidate)
+        except (ValidationError, TypeError, ValueError):
+            continue
+        return candidate
+    return None
 
 
 def _placeholders(data: Any, path: KeyPath) -> list[tuple[KeyPath, str]]:
@@ -50,8 +221,6 @@ def _problem(doc: SourceDoc, detail: Any) -> Problem:
     kind, found, ctx = detail["type"], detail.get("input"), detail.get("ctx") or {}
     if kind == "missing":
         return doc.problem(path, f"required key {path[-1]!r} is missing")
-    if kind == "extra_forbidden":
-        return doc.problem(path, _unknown_key(path), at_key=True)
     message = _MESSAGES.get(kind)
     if kind == "register":
         message = detail["msg"]
@@ -89,13 +258,18 @@ _MESSAGES = {
 }
 
 
-def _unknown_key(path: KeyPath) -> str:
+def _unknown_key(path: KeyPath, missing: set[str | int]) -> tuple[str, str | None]:
+    """The message for an unknown key, and the missing key it most likely means (then not reported apart)."""
     model = _model_at(path[:-1])
     allowed = sorted(model.model_fields) if model else []
     key = str(path[-1])
-    close = difflib.get_close_matches(key.lower().replace("-", "_"), allowed, n=1, cutoff=0.6)
+    wanted = key.lower().replace("-", "_")
+    meant = difflib.get_close_matches(wanted, [str(name) for name in missing], n=1, cutoff=0.6)
+    close = meant or difflib.get_close_matches(wanted, allowed, n=1, cutoff=0.6)
+    if meant:
+        return f"unknown key {key!r}; did you mean {meant[0]!r}? Rename it (the record needs {meant[0]!r})", meant[0]
     hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown key {key!r}; {hint}expected one of: {', '.join(allowed)}"
+    return f"unknown key {key!r}; {hint}expected one of: {', '.join(allowed)}", None
 
 
 def _model_at(path: KeyPath) -> type[BaseModel] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import shutil
 import subprocess
@@ -9,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from generator import config
+from generator.config import SiteConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,10 +48,50 @@ def mkdocs_build(root: Path, site_dir: Path) -> subprocess.CompletedProcess[str]
     )
 
 
+# The tests' own register: its settings in tests/register/, its records in tests/cases/. Golden files
+# and exact expectations are about these records only, so a contributor's new record in datasets/
+# never turns the suite red; what must hold for every record of datasets/ is in test_properties.py.
+CASES = ROOT / "tests" / "cases"
+TEST_SETTINGS = ROOT / "tests" / "register" / "mkdocs.yml"
+
+
+@functools.cache
+def case_settings() -> SiteConfig:
+    """The test register's settings, read in place: its records in tests/cases, the product's licenses."""
+    settings = config.load(TEST_SETTINGS)
+    return dataclasses.replace(settings, datasets_dir=CASES, licenses_dir=ROOT / "licenses")
+
+
+def assemble_test_register(root: Path) -> Path:
+    """The test register as a folder MkDocs can build: its settings and records, the product's licenses and docs."""
+    root.mkdir(parents=True)
+    shutil.copyfile(TEST_SETTINGS, root / "mkdocs.yml")
+    shutil.copytree(CASES, root / "datasets")
+    shutil.copytree(ROOT / "licenses", root / "licenses")
+    shutil.copytree(ROOT / "docs", root / "docs")
+    shutil.copyfile(ROOT / "CONTRIBUTING.md", root / "CONTRIBUTING.md")
+    return root
+
+
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real register, built once by the real `mkdocs build --strict`."""
+def test_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tests' own register, assembled once (do not modify it: copy it)."""
+    return assemble_test_register(tmp_path_factory.mktemp("test-register") / "register")
+
+
+@pytest.fixture(scope="session")
+def site(test_register: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tests' own register, built once by the real `mkdocs build --strict`."""
     site_dir = tmp_path_factory.mktemp("build") / "site"
+    result = mkdocs_build(test_register, site_dir)
+    assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The register in datasets/, built once: only for properties that hold for any valid record."""
+    site_dir = tmp_path_factory.mktemp("real-build") / "site"
     result = mkdocs_build(ROOT, site_dir)
     assert result.returncode == 0, result.stderr
     return site_dir

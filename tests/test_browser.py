@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from generator import catalog, config
+from generator import catalog
 from generator.render import styles
 from generator.site import context
 
-from conftest import ROOT
+from conftest import case_settings
 
 CHROMIUM = "/usr/bin/chromium"
 # As the machine's notes advise: no background traffic, which this closed network would refuse.
@@ -59,7 +59,7 @@ def page(browser: Browser, base_url: str):
 
 @pytest.fixture(scope="module")
 def expected() -> dict[str, dict[str, str]]:
-    register = catalog.load_catalog(config.load(ROOT / "mkdocs.yml"))
+    register = catalog.load_catalog(case_settings())
     ctx = context(register)
     return {entry.dataset.doi: styles.render_all(entry.dataset, ctx) for entry in register.entries}
 
@@ -113,18 +113,18 @@ def visible_titles(page: Page) -> list[str]:
 
 def test_filtering_sorting_and_a_shared_filter_url(page: Page, base_url: str):
     page.goto(base_url)
-    assert len(visible_titles(page)) == 5
+    assert len(visible_titles(page)) == 7
     page.select_option("select[name=modality]", "SM")
     assert visible_titles(page) == ["Axillary lymph nodes in breast cancer cases"]
     assert page.evaluate("location.search") == "?modality=SM"
-    assert page.locator(".dr-count").inner_text() == "1 of 5 datasets"
+    assert page.locator(".dr-count").inner_text() == "1 of 7 datasets"
 
     page.goto(base_url + "?modality=CT&sort=size")  # a shared link opens the same view
     assert visible_titles(page) == ["Skeletal data from the Visual Sweden project DROID",
                                     "Computed Tomography Pulmonary Angiography (CTPA) data",
                                     "Synthetic chest CT phantom with lesion masks (example record)"]
     page.get_by_role("button", name="Show all").click()
-    page.wait_for_function("document.querySelectorAll('.dr-card:not([hidden])').length === 5")
+    page.wait_for_function("document.querySelectorAll('.dr-card:not([hidden])').length === 7")
     assert page.evaluate("location.search") == ""
     page.select_option("select[name=origin]", "Synthetic")
     assert len(visible_titles(page)) == 2  # the full example and its withdrawn first version

@@ -55,6 +55,10 @@ def test_the_published_json_schema_is_up_to_date():
     assert run("schema").stdout == record_schema()
 
 
-def test_every_record_names_the_schema_for_editors():
-    for record in (ROOT / "datasets").glob("*.yaml"):
-        assert record.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schema/dataset.schema.json")
+def test_a_new_record_names_the_schema_for_editors():
+    from datetime import date
+
+    from generator import scaffold
+
+    text = scaffold.record("10.23698/abcd-efgh", scaffold.Answers(), date(2026, 1, 1))
+    assert text.startswith("# yaml-language-server: $schema=../schema/dataset.schema.json\n")

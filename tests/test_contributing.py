@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import re
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import ROOT, make_register
+from conftest import ENV, MINIMAL, ROOT, make_register
 
 
 def register(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -88,7 +89,7 @@ def test_the_record_format_reference_lists_every_key_of_the_model():
     from generator.reference import _models
     from generator.model import Dataset
 
-    page = reference.render(ROOT / "datasets" / "aida-example-full.yaml")
+    page = reference.render(ROOT / "tests" / "cases" / "aida-example-full.yaml")
     for model in _models(Dataset, []):
         for name in model.model_fields:
             assert f"| `{name}` |" in page, f"{model.__name__}.{name}"
@@ -99,3 +100,105 @@ def test_the_contributor_guide_is_a_page_of_the_site(site):
     page = (site / "contributing" / "index.html").read_text(encoding="utf-8")
     assert "register new" in page and "What the messages mean" in page
     assert (site / "record-format" / "index.html").is_file()
+
+
+def _new_dialogue(root: Path, monkeypatch, answers: str):
+    from click.testing import CliRunner
+
+    from generator import cli
+
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    return CliRunner().invoke(cli.cli, ["new"], input=answers)
+
+
+def test_register_new_asks_again_until_each_answer_is_right(tmp_path: Path, monkeypatch):
+    root = make_register(tmp_path / "register")
+    answers = "\n".join([
+        "",  # an empty title
+        "Knee MRI",
+        "Lovelace Ada",  # not 'Family, Given'
+        "Lovelace, Ada, 0000-0002-1825-0098",  # a wrong check digit
+        "Lovelace, Ada, 0000-0002-1825-0097",
+        "",  # no more authors
+        "aida-bye",  # no such license
+        "controlled-access aida-by",
+        "Data steward <steward.example.org>",  # not an e-mail address
+        "Data steward <steward@example.org>",
+        "",
+    ]) + "\n"
+    result = _new_dialogue(root, monkeypatch, answers)
+    assert result.exit_code == 0, result.output
+    output = result.output
+    assert output.count("Title of the dataset:") == 2  # asked again
+    assert "Error: write it as 'Family, Given' or 'Family, Given, ORCID'" in output
+    assert "Error: the ORCID iD's check digit is wrong (the last character should be '7')" in output
+    assert "Error: no license 'aida-bye'; choose one of: aida, aida-by," in output
+    assert "controlled-access    Controlled access" in output  # the licenses there are, offered
+    assert "Error: expected an e-mail address such as name@example.org" in output
+    record = next((root / "datasets").glob("*.yaml")).read_text(encoding="utf-8")
+    for expected in ('title: "Knee MRI"', 'family_name: "Lovelace"', "orcid: 0000-0002-1825-0097", "- id: controlled-access",
+                     "- id: aida-by", "email: steward@example.org", "# modalities: [CT]"):
+        assert expected in record
+
+
+def test_register_new_keeps_what_was_typed_when_the_dialogue_is_cut_short(tmp_path: Path, monkeypatch):
+    root = make_register(tmp_path / "register")
+    result = _new_dialogue(root, monkeypatch, "Knee MRI\nLovelace, Ada\n")  # input ends at the second author
+    assert result.exit_code == 1
+    path = next((root / "datasets").glob("*.yaml"))
+    assert f"what you typed is kept in datasets/{path.name}" in result.output
+    record = path.read_text(encoding="utf-8")
+    assert 'title: "Knee MRI"' in record and 'family_name: "Lovelace"' in record and "FILL IN" in record
+
+
+def test_register_new_flags_are_checked_too(tmp_path: Path):
+    root = make_register(tmp_path / "register")
+    made = register("new", "--no-input", "--author", "Lovelace, Ada, 0000-0002-1825-0098", cwd=root)
+    assert made.returncode == 1
+    assert made.stderr == ("Error: --author 'Lovelace, Ada, 0000-0002-1825-0098': the ORCID iD's check digit is wrong "
+                           "(the last character should be '7'); copy it from orcid.org\n")
+    assert not list((root / "datasets").glob("*.yaml"))
+
+
+def test_pre_commit_install_as_the_guide_says_checks_a_commit(tmp_path: Path):
+    """CONTRIBUTING.md's `.venv/bin/pre-commit install`, in a clone: a commit of a broken record is stopped."""
+    root = make_register(tmp_path / "register")
+    shutil.copyfile(ROOT / ".pre-commit-config.yaml", root / ".pre-commit-config.yaml")
+    (root / ".venv" / "bin").mkdir(parents=True)
+    for tool in ("register", "pre-commit"):
+        (root / ".venv" / "bin" / tool).symlink_to(Path(sys.executable).parent / tool)
+    env = {**ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.org",
+           "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(list(args), cwd=root, capture_output=True, text=True, env=env, check=False)
+
+    assert run("git", "init", "-q").returncode == 0
+    assert "`.venv/bin/pre-commit install`" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    installed = run(".venv/bin/pre-commit", "install")
+    assert installed.returncode == 0, installed.stderr
+    (root / "datasets" / "x.yaml").write_text(MINIMAL.format(name="x").replace("status: completed", "status: done"))
+    run("git", "add", "datasets/x.yaml", ".pre-commit-config.yaml")
+    commit = run("git", "commit", "-q", "-m", "Add x")
+    assert commit.returncode != 0
+    assert "datasets/x.yaml:3:9: status: expected one of: ongoing, completed or withdrawn, found 'done'" in commit.stdout + commit.stderr
+
+
+def test_the_guide_lists_every_message_the_check_can_give():
+    from generator import messages
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    listed = guide.split("<!-- messages:start -->\n", 1)[1].split("<!-- messages:end -->", 1)[0]
+    assert listed == messages.table(), "CONTRIBUTING.md's table is out of date: run python -m generator.messages"
+
+
+def test_every_message_of_the_corpus_is_in_the_catalogue():
+    """The catalogue really is what the check prints: each message of tests/invalid matches one of its templates."""
+    from generator import messages
+
+    patterns = [re.compile(re.escape(m.text).replace("…", ".*").replace(r"\ ", " ")) for m in messages.catalogue()]
+    printed = [line.split(": ", 2)[-1] for errors in (ROOT / "tests" / "invalid").glob("*.errors")
+               for line in errors.read_text(encoding="utf-8").splitlines()]
+    unmatched = [text for text in printed if not any(p.match(" ".join(text.split())) for p in patterns)]
+    assert unmatched == []

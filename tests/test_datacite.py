@@ -15,11 +15,11 @@ from generator import catalog, config
 from generator.render import datacite
 from generator.site import context
 
-from conftest import MINIMAL, ROOT
+from conftest import MINIMAL, ROOT, case_settings
 
 XSD = etree.XMLSchema(etree.parse(str(ROOT / "tests/reference/datacite-4.5-xsd/metadata.xsd")))
 GOLDEN = sorted((ROOT / "tests/golden").glob("*/datacite.xml"))
-SETTINGS = config.load(ROOT / "mkdocs.yml")
+SETTINGS = case_settings()
 
 
 @pytest.mark.parametrize("xml", GOLDEN, ids=lambda path: path.parent.name)

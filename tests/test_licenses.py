@@ -12,7 +12,7 @@ from generator import catalog, config
 from generator.licenses import load_library, publish
 from generator.render.license_text import fill
 
-from conftest import ROOT
+from conftest import ROOT, case_settings
 
 REFERENCE = (ROOT / "tests" / "reference" / "aida-license-templates.md").read_text(encoding="utf-8")
 LIBRARY = load_library(ROOT / "licenses")
@@ -96,6 +96,6 @@ def test_a_new_version_must_be_published_and_publishing_keeps_the_old_ones(licen
 
 
 def test_records_without_a_version_get_the_newest_and_keep_a_pinned_one():
-    settings = config.load(ROOT / "mkdocs.yml")
+    settings = case_settings()
     full = catalog.load_catalog(settings).find("10.23698/aida/example-full")
     assert full is not None and full.dataset.licenses[0].version == "1.0"

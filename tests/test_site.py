@@ -31,7 +31,7 @@ def test_every_public_dataset_has_a_landing_page_at_its_doi_path(site: Path):
         page = (site / doi / "index.html").read_text(encoding="utf-8")
         assert f'href="https://doi.org/{doi}"' in page
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert home.count('class="dr-card"') == 5  # six records, one of them a preview
+    assert home.count('class="dr-card"') == 7  # eight records, one of them a preview
 
 
 def test_the_landing_page_shows_the_record(site: Path):
@@ -139,7 +139,7 @@ def test_the_works_a_license_requires_are_listed_to_copy(site: Path):
 
 def test_metrics_count_real_and_synthetic_data_apart_and_leave_previews_out(site: Path):
     page = (site / "metrics" / "index.html").read_text(encoding="utf-8")
-    assert '<tr><th scope="row">Datasets</th><td>3 (+ 2 synthetic)</td></tr>' in page
+    assert '<tr><th scope="row">Datasets</th><td>5 (+ 2 synthetic)</td></tr>' in page
     assert '<tr><th scope="row">Scans</th><td>4,528 (+ 120 synthetic)</td></tr>' in page
     assert page.count('<svg class="dr-chart" role="img"') == 4
     assert '<tr><th scope="row">CT</th><td>2</td></tr>' in page  # the synthetic CT phantom is not counted here

@@ -17,13 +17,13 @@ from generator.model import Dataset
 from generator.render import csl, styles
 from generator.site import context
 
-from conftest import ROOT
+from conftest import CASES, ROOT, case_settings
 
-SETTINGS = config.load(ROOT / "mkdocs.yml")
+SETTINGS = case_settings()
 CSL_STYLES = {"nlm": "nlm-citation-sequence", "apa": "apa", "ama": "american-medical-association",
               "harvard": "harvard-cite-them-right", "ieee": "ieee"}
 # case-xss is left out on purpose: its "names" are markup, which no style can cite sensibly.
-RECORDS = sorted((ROOT / "datasets").glob("*.yaml")) + [ROOT / "tests/cases/case-names.yaml"]
+RECORDS = sorted(path for path in CASES.glob("*.yaml") if path.stem != "case-xss")
 
 
 def dataset(path: Path) -> Dataset:

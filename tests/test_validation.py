@@ -59,3 +59,13 @@ def test_placeholders_left_by_register_new_are_reported_once(register):
     assert [str(p) for p in catalog.check(config.load(root / "mkdocs.yml"))[1]] == [
         "datasets/todo.yaml:15:12: contacts[0].email: fill this in: their e-mail address"
     ]
+
+
+def test_one_run_reports_a_mistake_of_every_kind_in_one_record(register):
+    """Field, placeholder, key, record, license, parameter, image and cross-record rules all run on a broken record."""
+    root = register(records_of(INVALID / "every-kind"))
+    _, problems = catalog.check(config.load(root / "mkdocs.yml"))
+    keys = [problem.key for problem in problems if problem.path == "datasets/every-kind.yaml"]
+    assert keys == ["published", "description", "descripton", "authors[0].orcid", "licenses[0].id", "licenses[1].colour",
+                    "related[0].doi", "related[1].doi", "images[0].file"]
+    assert "has problems, see above" in str(problems[keys.index("related[0].doi") + 1])

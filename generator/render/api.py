@@ -1,11 +1,10 @@
-"""The register for machines: the JSON API (v1), the DCAT catalog, the Atom feed and robots.txt.
+"""The register for machines: the JSON API (v1), the Atom feed and robots.txt (the DCAT catalog is render/dcat.py).
 
 All are built from the public records only: previews appear in none of them.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -19,7 +18,6 @@ SCHEMA = Path(__file__).resolve().parent.parent / "assets" / "api-v1.schema.json
 METADATA_FILES = {"datacite_json": "datacite.json", "datacite_xml": "datacite.xml", "schema_org": "schema.jsonld",
                   "csl_json": "csl.json", "bibtex": "citation.bib", "biblatex": "citation.biblatex.bib",
                   "ris": "citation.ris", "linkset": "linkset.json"}
-ACCESS_RIGHTS = "http://publications.europa.eu/resource/authority/access-right/"
 
 
 def _agent(agent: Agent) -> dict[str, Any]:
@@ -82,112 +80,6 @@ def schema() -> str:
     return SCHEMA.read_text(encoding="utf-8")
 
 
-# --- DCAT ---------------------------------------------------------------------------------------
-
-def _dcat_dataset(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
-    licenses = license_text.build(dataset, ctx, with_texts=False)
-    controlled = any(text.controlled_access for text in licenses)
-    node: dict[str, Any] = {
-        "@id": doi_url(dataset.doi),
-        "@type": "dcat:Dataset",
-        "dct:identifier": dataset.doi,
-        "dct:title": dataset.title,
-        "dct:description": " ".join(dataset.description.split()),
-        "dcat:keyword": list(dataset.keywords),
-        "dct:issued": {"@value": dataset.published.isoformat(), "@type": "xsd:date"},
-        "dcat:landingPage": {"@id": landing_url(ctx.config, dataset.doi)},
-        "dct:publisher": {"@id": ctx.config.site_url + "#publisher"},
-        "dct:creator": [{"@type": "foaf:Person" if a.is_person else "foaf:Organization", "foaf:name": a.display_name,
-                         **({"@id": f"https://orcid.org/{a.orcid}"} if a.orcid else {})} for a in dataset.authors],
-        "dct:license": [{"@id": text.url} for text in licenses],
-        "dct:accessRights": {"@id": ACCESS_RIGHTS + ("RESTRICTED" if controlled else "PUBLIC")},
-        "dcat:contactPoint": [{"@type": "vcard:Kind", "vcard:fn": contact.name} for contact in dataset.contacts],
-    }
-    if dataset.modified:
-        node["dct:modified"] = {"@value": dataset.modified.isoformat(), "@type": "xsd:date"}
-    if dataset.version:
-        node["dcat:version"] = dataset.version
-    return node
-
-
-CONTEXT = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
-           "vcard": "http://www.w3.org/2006/vcard/ns#", "xsd": "http://www.w3.org/2001/XMLSchema#"}
-
-
-def dcat(datasets: list[Dataset], ctx: RenderContext) -> dict[str, Any]:
-    """The DCAT-AP 3 shaped catalog as JSON-LD: one dcat:Dataset per public record."""
-    return {
-        "@context": CONTEXT,
-        "@id": ctx.config.site_url + "catalog",
-        "@type": "dcat:Catalog",
-        "dct:title": ctx.config.site_name,
-        "dct:description": f"Datasets of {ctx.config.publisher}, with DOIs and license terms.",
-        "foaf:homepage": {"@id": ctx.config.site_url},
-        "dct:publisher": {"@id": ctx.config.site_url + "#publisher", "@type": "foaf:Agent", "foaf:name": ctx.config.publisher},
-        "dcat:dataset": [_dcat_dataset(dataset, ctx) for dataset in sorted(datasets, key=lambda ds: ds.doi)],
-    }
-
-
-def _term(value: Any) -> str:
-    """A Turtle term: an IRI, a typed literal, a compact name, or a string."""
-    if isinstance(value, dict) and "@value" in value:
-        return f"{_string(value['@value'])}^^{value['@type']}"
-    if isinstance(value, dict) and set(value) == {"@id"}:
-        return f"<{value['@id']}>"
-    if isinstance(value, dict):
-        return "[ " + " ; ".join(f"{_predicate(key)} {item if key == '@type' else _term(item)}"
-                                 for key, item in _pairs(value)) + " ]"
-    return _string(str(value))
-
-
-def _string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # JSON string escapes are valid Turtle string escapes
-
-
-def _predicate(key: str) -> str:
-    return "a" if key == "@type" else key
-
-
-def _pairs(node: dict[str, Any]) -> list[tuple[str, Any]]:
-    pairs = []
-    for key, value in node.items():
-        if key in ("@id", "@context"):
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            pairs.append((key, item))
-    return pairs
-
-
-def _subject(node: dict[str, Any], more: list[dict[str, Any]]) -> str:
-    """One subject's block; nested nodes that have an @id of their own are queued in `more`."""
-    lines = [f"<{node['@id']}>"]
-    pairs = _pairs(node)
-    for index, (key, value) in enumerate(pairs):
-        if key == "@type":
-            text = value
-        elif isinstance(value, dict) and "@id" in value and len(value) > 1:
-            more.append(value)
-            text = f"<{value['@id']}>"
-        else:
-            text = _term(value)
-        lines.append(f"    {_predicate(key)} {text} {';' if index < len(pairs) - 1 else '.'}")
-    return "\n".join(lines)
-
-
-def turtle(catalog: dict[str, Any]) -> str:
-    """catalog.ttl: the same graph as catalog.jsonld, in Turtle."""
-    lines = [f"@prefix {prefix}: <{iri}> ." for prefix, iri in CONTEXT.items()]
-    queue: list[dict[str, Any]] = [{key: value for key, value in catalog.items() if key != "@context"}]
-    blocks, done = [], set()
-    while queue:
-        node = queue.pop(0)
-        if node["@id"] in done:
-            continue
-        done.add(node["@id"])
-        blocks.append(_subject(node, queue))
-    return "\n".join(lines) + "\n\n" + "\n\n".join(blocks) + "\n"
-
-
 # --- Atom and robots ----------------------------------------------------------------------------
 
 def atom(datasets: list[Dataset], ctx: RenderContext, limit: int = 50) -> str:
@@ -209,8 +101,15 @@ def atom(datasets: list[Dataset], ctx: RenderContext, limit: int = 50) -> str:
                   f"    <published>{dataset.published.isoformat()}T00:00:00Z</published>",
                   f"    <updated>{updated(dataset)}T00:00:00Z</updated>",
                   *(f"    <author><name>{xml_escape(a.display_name)}</name></author>" for a in dataset.authors),
-                  f"    <summary>{xml_escape(summary[:500])}</summary>", "  </entry>"]
+                  f"    <summary>{xml_escape(_shortened(summary, 500))}</summary>", "  </entry>"]
     return "\n".join(lines + ["</feed>"]) + "\n"
+
+
+def _shortened(text: str, limit: int) -> str:
+    """The text, or its first words up to `limit` characters and an ellipsis: never cut mid-word."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
 def robots(ctx: RenderContext) -> str:

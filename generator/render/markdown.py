@@ -15,6 +15,7 @@ _ALLOWED_TAGS = nh3.ALLOWED_TAGS - {"img"}  # images belong in the gallery, wher
 _NOT_A_PLAIN_PARAGRAPH = re.compile(r"^(\s|\d+[.)]|[-*+>#|`~=]|\[[^\]]*\]:)", re.MULTILINE)
 
 
+_LINK_WITHOUT_HREF = re.compile(r'<a rel="noopener noreferrer">(.*?)</a>', re.DOTALL)
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>!#&|~{}]| \n| $")
 
 
@@ -23,7 +24,10 @@ def _convert(text: str) -> str:
     if not _MARKDOWN_SYNTAX.search(text) and not _NOT_A_PLAIN_PARAGRAPH.search(text) and "\n\n" not in text.strip():
         return f"<p>{text.strip()}</p>"  # what Python-Markdown makes of text with no syntax at all
     html = _converter.reset().convert(text)
-    return nh3.clean(html, tags=_ALLOWED_TAGS, url_schemes={"http", "https", "mailto"})
+    cleaned = nh3.clean(html, tags=_ALLOWED_TAGS, url_schemes={"http", "https", "mailto"})
+    # A link whose address nh3 removed (javascript: and the like) is left as its text: an <a> with
+    # rel but no href is invalid HTML.
+    return _LINK_WITHOUT_HREF.sub(r"\1", cleaned)
 
 
 def to_html(text: str) -> str:
