@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
 
 from bench_build import make_register  # noqa: E402
+
 from fake_datacite import FakeDataCite, FakeServer  # noqa: E402
 
 TARGETS = ("unchanged: no write, at most 1 read per 1,000 DOIs, under 5 s; 10 changed: exactly 10 writes; "

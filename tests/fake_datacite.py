@@ -23,7 +23,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -245,7 +245,7 @@ class FakeDataCite:
             problem = self._mandatory(doi, stored)
             if problem:
                 return 422, _invalid(*problem, doi)
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         record = existing or {"created": now, "registered": None, "metadataVersion": -1}
         record.update(attributes=stored, state=state, updated=now, metadataVersion=record["metadataVersion"] + 1)
         if state != "draft" and not record["registered"]:

@@ -6,6 +6,7 @@ import copy
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from datacite import schema45
@@ -174,7 +175,7 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
         markdown_page = landing.render(dataset, ctx)
         page = lxml_html.fromstring(markdown_page[markdown_page.index("<div"):])
 
-        def text(path: str) -> str:
+        def text(path: str, page: Any = page) -> str:
             return " ".join(" ".join(node.text_content().split()) for node in page.xpath(path))
 
         facts = {" ".join(row.xpath("th")[0].text_content().split()): " ".join(row.xpath("td")[0].text_content().split())
@@ -190,7 +191,7 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
         # People: one name form, the page's name is the given and family name DataCite has.
         authors = page.xpath("//ul[@class='dr-authors']/li")
         assert len(authors) == len(sent["creators"])
-        for li, creator in zip(authors, sent["creators"]):
+        for li, creator in zip(authors, sent["creators"], strict=True):
             shown = " ".join(part for part in (creator.get("givenName"), creator.get("familyName")) if part) or creator["name"]
             assert li.text_content().startswith(shown)
             assert [i["nameIdentifier"] for i in creator.get("nameIdentifiers", [])] == li.xpath("a[@class='dr-orcid']/@href")
@@ -198,7 +199,7 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
         contacts = page.xpath("//ul[@class='dr-contacts']/li")
         sent_contacts = [c for c in sent["contributors"] if c["contributorType"] == "ContactPerson"]
         assert len(contacts) == len(sent_contacts)
-        for li, contact in zip(contacts, sent_contacts):
+        for li, contact in zip(contacts, sent_contacts, strict=True):
             shown = " ".join(part for part in (contact.get("givenName"), contact.get("familyName")) if part) or contact["name"]
             assert li.text_content().startswith(shown)
             assert [i["nameIdentifier"] for i in contact.get("nameIdentifiers", [])] == li.xpath("a[@class='dr-orcid']/@href")
@@ -243,7 +244,7 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
             assert grant.get("awardNumber", "") in text("//section[@aria-labelledby='funding']")
         license_titles = [" ".join(h.text_content().split()) for h in page.xpath("//article[@class='dr-license']/h3")]
         assert len(sent["rightsList"]) == len(license_titles)
-        assert all(rights["rights"].startswith(title) for rights, title in zip(sent["rightsList"], license_titles))
+        assert all(rights["rights"].startswith(title) for rights, title in zip(sent["rightsList"], license_titles, strict=True))
 
     # The register added the inverse links: the old version and the cited record know of the others.
     payloads = {entry.dataset.doi: datacite.build(entry.dataset, ctx) for entry in register_catalog.entries}

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from fake_datacite import DROP, FakeDataCite, FakeServer, Fault
-from conftest import MINIMAL, make_register
 from generator import catalog, config
 from generator.errors import RegisterError
 from generator.registration import client as client_module
@@ -24,6 +22,9 @@ from generator.registration import commands
 from generator.registration.client import DataCite, RegistrationError
 from generator.registration.plan import Desired, Step, desired, plan
 from generator.registration.sync import sync
+
+from conftest import MINIMAL, make_register
+from fake_datacite import DROP, FakeDataCite, FakeServer, Fault
 
 RECORDS = {f"{name}.yaml": MINIMAL.format(name=name) for name in ("alpha", "beta", "gamma")}
 

