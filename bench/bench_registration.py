@@ -38,22 +38,29 @@ def main() -> None:
         env = {**os.environ, "DATACITE_USERNAME": fake.username, "DATACITE_PASSWORD": fake.password,
                "DATACITE_URL": url}
 
-        def run(label: str, *args: str) -> None:
-            fake.log.clear()
-            start = time.perf_counter()
-            result = subprocess.run([sys.executable, "-m", "generator", "doi", *args], cwd=root, env=env,
-                                    capture_output=True, text=True)
-            elapsed = time.perf_counter() - start
+        def run(label: str, *args: str, repeat: int = 1) -> None:
+            """Best of `repeat` runs (the machine is shared: the fastest run is the least disturbed)."""
+            times = []
+            for _ in range(repeat):
+                fake.log.clear()
+                start = time.perf_counter()
+                result = subprocess.run([sys.executable, "-m", "generator", "doi", *args], cwd=root, env=env,
+                                        capture_output=True, text=True)
+                times.append(time.perf_counter() - start)
+            elapsed = min(times)
             if result.returncode != 0:
                 sys.exit(f"{label} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
             if label.startswith("plan") and "10 " in label and result.stdout.count("[") < 10:
                 sys.exit(f"{label}: the plan does not list 10 DOIs:\n{result.stdout[-2000:]}")
-            print(f"{label:28} {elapsed:7.2f} s {len(fake.reads()):6} reads {len(fake.writes()):6} writes")
+            spread = f" (of {', '.join(f'{t:.1f}' for t in times)})" if repeat > 1 else ""
+            refused = len(fake.attempts()) - len(fake.writes())  # the credentials check, which stores nothing
+            print(f"{label:28} {elapsed:7.2f} s {len(fake.reads()):6} reads {len(fake.writes()):6} writes "
+                  f"{refused:3} check{spread}")
 
         print(f"targets: {TARGETS}")
         run(f"sync {count} new", "sync", "--rate", "1000000")
-        run("plan, nothing changed", "plan")
-        run("sync, nothing changed", "sync")
+        run("plan, nothing changed", "plan", repeat=3)
+        run("sync, nothing changed", "sync", repeat=3)
         for path in sorted((root / "datasets").glob("*.yaml"))[:10]:
             path.write_text(path.read_text().replace("Generated benchmark dataset", "Renamed benchmark dataset"))
         run("plan, 10 changed", "plan")

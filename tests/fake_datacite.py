@@ -82,6 +82,7 @@ class FakeDataCite:
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
         self.recent: list[float] = []
+        self.host = "127.0.0.1"
         self._changed: dict[int, tuple[str, str]] = {}  # log entries (kept alive, so ids stay unique) that wrote
 
     # --- what tests look at -------------------------------------------------------------------
@@ -132,6 +133,7 @@ class FakeDataCite:
             owner = self._authenticated(headers)
             if method != "GET" and not owner:
                 return 401, _error(401, "Bad credentials."), {}
+            self.host = headers.get("host", "127.0.0.1")
             status, text = self._route(method, path, query, owner, body)
             if method != "GET" and status < 300:
                 self._changed[id(entry)] = entry
@@ -214,7 +216,8 @@ class FakeDataCite:
                                     "links": {}}
         if start + size < len(dois):
             kept = "&".join(f"{key}={values[0]}" for key, values in sorted(query.items()) if key != "page[cursor]")
-            document["links"]["next"] = f"/dois?{kept}&page[cursor]=c{start + size}"
+            # DataCite links to the next page with an absolute address on its own host.
+            document["links"]["next"] = f"http://{self.host}/dois?{kept}&page[cursor]=c{start + size}"
         return 200, json.dumps(document)
 
     def _write(self, doi: str | None, body: bytes, *, create_only: bool) -> tuple[int, str]:

@@ -581,3 +581,19 @@ def test_two_sync_commands_at_once_report_each_create_once(root, fake):
         numbers = dict((label, int(number)) for number, label in re.findall(r"(\d+) (created|already registered|unchanged)", summary))
         assert sum(numbers.values()) == 3, summary
     assert [write for write in fake.writes() if write[0] == "PUT"] == []
+
+
+def test_the_list_is_read_1000_dois_a_request_following_datacites_next_links(fake):
+    for number in range(2001):
+        fake.store[f"10.23698/n{number}"] = {"attributes": {"titles": [{"title": "T"}]}, "state": "findable",
+                                             "created": "x", "registered": "x", "updated": "x", "metadataVersion": 1}
+    fake.add_foreign("10.23698/not-ours", "findable")
+    client = client_for(fake)
+    assert len(client.list_dois()) == 2001
+    assert client.count.reads == 3 and [path for _, path in fake.reads()] == ["/dois"] * 3
+
+
+def test_a_next_link_to_another_host_is_not_followed_with_the_credentials(fake):
+    fake.faults.append(Fault("GET", 200, body='{"data": [], "links": {"next": "https://evil.example.org/dois?page=2"}}'))
+    with pytest.raises(RegistrationError, match=r"^HTTP 200: the next page is at another address \(https://evil.example.org/dois\?page=2\)"):
+        client_for(fake).list_dois()
