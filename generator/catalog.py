@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.config import SiteConfig
 from generator.errors import KeyPath, Problem, RecordErrors
-from generator.licenses import LicenseLibrary, LicenseTemplate, load_library
+from generator.licenses import LicenseLibrary, LicenseTemplate, default_version, load_library
 from generator.loader import SourceDoc, load
 from generator.model import Dataset, LicenseRef
 from generator.parallel import fork_map
@@ -61,6 +62,7 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     known = {path.resolve() for path in paths}
     extra = [path for path in only or [] if path.resolve() not in known]
     library = load_library(config.licenses_dir)
+    _license_settings(config, library)
     loaded = fork_map(lambda path: _check_record(path, config, library), [*paths, *extra])
     docs = [doc for doc, _ in loaded]
     entries = [Entry(doc, dataset) for doc, dataset in loaded if dataset is not None]
@@ -91,7 +93,7 @@ def _check_record(path: Path, config: SiteConfig, library: LicenseLibrary) -> tu
     if dataset is not None:
         since = len(doc.problems)
         entry = Entry(doc, dataset)
-        _licenses(entry, library)
+        _licenses(entry, library, config)
         _images(entry)
         _metadata_rules(entry, config, library)
         doc.drop_covered(since)
@@ -153,9 +155,25 @@ def _reference(doc: SourceDoc, key: KeyPath, doi: str, by_doi: dict[str, Entry])
                                              "this link is made once they are fixed"))
 
 
-def _licenses(entry: Entry, library: LicenseLibrary) -> None:
-    doc = entry.doc
-    for i, license in enumerate(entry.dataset.licenses):
+def _license_settings(config: SiteConfig, library: LicenseLibrary) -> None:
+    """mkdocs.yml's license_versions must name versions that exist."""
+    for license_id, version in config.license_versions:
+        template = library.templates.get(license_id)
+        if template is None or version not in template.versions:
+            known = ", ".join(template.ordered) if template else "no such license in licenses/"
+            library.problems.append(Problem("mkdocs.yml", 1, 1, f"license_versions.{license_id}",
+                                            f"{license_id} has no version {version} ({known})"))
+
+
+def _licenses(entry: Entry, library: LicenseLibrary, config: SiteConfig) -> None:
+    """Each license exists in the version named, with its parameters; the obligations agree with each other."""
+    doc, dataset = entry.doc, entry.dataset
+    asks_to_cite = False
+    for i, license in enumerate(dataset.licenses):
+        if license.custom:
+            _custom(doc, i, license, library)
+            asks_to_cite |= license.cites
+            continue
         if license.id is None:
             continue
         template = library.templates.get(license.id)
@@ -166,12 +184,73 @@ def _licenses(entry: Entry, library: LicenseLibrary) -> None:
             hint = f"did you mean {' or '.join(repr(name) for name in close)}? " if close else ""
             doc.problems.append(doc.problem(("licenses", i, "id"), f"no license {license.id!r} in licenses/; {hint}known: {known}"))
             continue
+        asks_to_cite |= template.asks_to_cite
+        for key in ("title", "summary", "nearest", "cites"):
+            if getattr(license, key):
+                doc.problems.append(doc.problem(("licenses", i, key), f"{key!r} is only for a dataset's own license "
+                                                f"text; {template.id} has its own", at_key=True))
         if license.version and license.version not in template.versions:
-            versions = ", ".join(sorted(template.versions))
+            versions = ", ".join(template.ordered)
             doc.problems.append(
                 doc.problem(("licenses", i, "version"), f"{template.id} has no version {license.version}; versions: {versions}")
             )
+        elif license.version is None and not dataset.hidden:
+            shown = default_version(template, config.new_license_versions)
+            doc.problems.append(doc.problem(
+                ("licenses", i), f"a published dataset names the exact version of each license, so that a new version "
+                f"never changes its terms; its page shows {template.id} {shown} now: add version: \"{shown}\" under id "
+                f"(or the version it was published under, if that was an older one)"))
         _parameters(doc, i, license, template)
+    for i, work in enumerate(dataset.related):
+        if work.must_cite and not asks_to_cite:
+            doc.problems.append(doc.problem(
+                ("related", i, "must_cite"), "none of the dataset's licenses asks publications to cite works, so "
+                "must_cite would show a term the licenses do not have; remove must_cite, or choose a license that "
+                "asks to cite (e.g. aida-by)"))
+
+
+_CUSTOM_PARAMETERS = {"co_authors", "acknowledgement"}
+
+
+def _custom(doc: SourceDoc, i: int, license: LicenseRef, library: LicenseLibrary) -> None:
+    """The dataset's own license text: named, literal, and its obligation fields say what its text says."""
+    text = " ".join((license.text or "").split())
+    if license.title is None:
+        doc.problems.append(doc.problem(("licenses", i), "the dataset's own license needs a 'title' above its 'text'"))
+    tag = re.search(r"\{\{.*?\}\}|\{%.*?%\}", text)
+    if tag:
+        doc.problems.append(doc.problem(("licenses", i, "text"), f"the license text still has the template tag "
+                                        f"{tag.group(0)} of the old site; replace it with what the old page showed"))
+    if license.nearest:
+        name, _, version = license.nearest.partition(" ")
+        template = library.templates.get(name)
+        if template is None or version not in template.versions:
+            doc.problems.append(doc.problem(("licenses", i, "nearest"), "expected a license of licenses/ and one of its "
+                                            "versions, such as aida-by 1.1"))
+    given = license.parameters
+    for name in given:
+        if name not in _CUSTOM_PARAMETERS:
+            doc.problems.append(doc.problem(
+                ("licenses", i, name), f"a dataset's own license takes no key {name!r}; accepted keys: "
+                "title, text, summary, nearest, cites, co_authors, acknowledgement", at_key=True))
+    co_authors = given.get("co_authors")
+    if co_authors is not None and not (isinstance(co_authors, list) and all(isinstance(n, str) and n for n in co_authors)):
+        doc.problems.append(doc.problem(("licenses", i, "co_authors"), "expected a list of names"))
+        co_authors = None
+    for j, name in enumerate(co_authors or []):
+        if " ".join(name.split()) not in text:
+            doc.problems.append(doc.problem(
+                ("licenses", i, "co_authors", j), f"the license text does not name {name} as a co-author; "
+                "co_authors lists exactly the names its text asks publications to include"))
+    acknowledgement = given.get("acknowledgement")
+    if isinstance(acknowledgement, str) and " ".join(acknowledgement.split()) not in text:
+        doc.problems.append(doc.problem(
+            ("licenses", i, "acknowledgement"), "the license text does not contain this acknowledgement; "
+            "give it exactly as the text has it"))
+    if license.summary and "co-author" in license.summary.lower() and not co_authors:
+        doc.problems.append(doc.problem(
+            ("licenses", i, "summary"), "the summary promises co-authorship, but the license names no co-authors; "
+            "name them in co_authors as its text does, or correct the summary"))
 
 
 def _parameters(doc: SourceDoc, i: int, license: LicenseRef, template: LicenseTemplate) -> None:
@@ -191,7 +270,12 @@ def _parameters(doc: SourceDoc, i: int, license: LicenseRef, template: LicenseTe
             expected = "a list of names" if parameter.is_list else "text"
             doc.problems.append(doc.problem(("licenses", i, name), f"expected {expected}"))
     for name in given:
-        if name not in template.parameters:
+        if name == "acknowledgement" and not template.has_acknowledgement:
+            doc.problems.append(doc.problem(
+                ("licenses", i, name), f"{template.id} has no place for an acknowledgement text: its wording does not ask "
+                "publications for one, so it would be shown nowhere; choose a license that has one (e.g. aida-by) "
+                "or remove it", at_key=True))
+        elif name not in template.parameters:
             accepted = ", ".join(["id", "version", *template.parameters])
             doc.problems.append(
                 doc.problem(("licenses", i, name), f"{template.id} takes no parameter {name!r}; accepted keys: {accepted}",

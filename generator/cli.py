@@ -98,7 +98,7 @@ def new(title: str | None, authors: tuple[str, ...], licenses: tuple[str, ...], 
     doi = f"{config.doi_prefix}/{suffix}"
     path = config.datasets_dir / scaffold.file_name(doi)
     config.datasets_dir.mkdir(parents=True, exist_ok=True)
-    path.write_text(scaffold.record(doi, answers, date.today()), encoding="utf-8")
+    path.write_text(scaffold.record(doi, answers, date.today(), scaffold.license_versions(config)), encoding="utf-8")
     shown = path.relative_to(config.root) if path.is_relative_to(config.root) else path
     if not complete:
         click.echo(f"\nStopped: what you typed is kept in {shown} for the DOI {doi}; the rest is marked FILL IN.")
@@ -132,7 +132,7 @@ def import_jekyll(source: Path, into: Path | None, force: bool, config_file: Pat
     if not jekyll.find_records(source):
         raise RegisterError(f"{source}: no _datasets/**/*.md files, so this is not a Jekyll register; nothing was written")
     start = time.perf_counter()
-    report = jekyll.run(source, into or config.datasets_dir, force=force)
+    report = jekyll.run(source, into or config.datasets_dir, force=force, licenses=config.licenses_dir)
     failed = [r for r in report.converted if r.text is None]
     noted = [r for r in report.converted if r.text is not None and r.notes]
     clean = [r for r in report.converted if r.text is not None and not r.notes]

@@ -36,7 +36,13 @@ class SiteConfig:
     datasets_dir: Path
     licenses_dir: Path
     allowed_hosts: tuple[str, ...] = ()
+    license_versions: tuple[tuple[str, str], ...] = ()  # (license id, version a new record gets)
     themes: tuple[str, ...] = ()  # EU data-theme codes of the whole register, e.g. HEAL, for the DCAT catalog
+
+    @property
+    def new_license_versions(self) -> dict[str, str]:
+        """The version of each license that `register new` writes (a license not named: its newest)."""
+        return dict(self.license_versions)
 
     @classmethod
     def from_options(cls, root: Path, site_name: str, site_url: str | None, options: dict[str, Any]) -> SiteConfig:
@@ -46,6 +52,10 @@ class SiteConfig:
         prefix = options.get("doi_prefix")
         if prefix is not None and not re.fullmatch(r"10\.\d{4,5}", str(prefix)):
             raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.doi_prefix: expected a DOI prefix such as 10.23698, found {prefix!r}")
+        versions = options.get("license_versions") or {}
+        if not isinstance(versions, dict) or not all(isinstance(v, str) for v in versions.values()):
+            raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.license_versions: expected license names with a quoted "
+                                f"version each, such as aida-by: \"1.1\"; found {versions!r}")
         themes = tuple(str(code) for code in options.get("themes") or [])
         unknown = sorted(set(themes) - set(DATA_THEMES))
         if unknown:
@@ -60,6 +70,7 @@ class SiteConfig:
             datasets_dir=root / str(options.get("datasets_dir", "datasets")),
             licenses_dir=root / str(options.get("licenses_dir", "licenses")),
             allowed_hosts=tuple(str(host) for host in hosts),
+            license_versions=tuple((str(name), version) for name, version in versions.items()),
             themes=themes,
         )
 

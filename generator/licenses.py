@@ -1,15 +1,18 @@
 """The license templates in licenses/: their descriptions, versions, parameters and published wording.
 
-A template lives in `licenses/<id>/` as `license.yaml` (title, summary, parameters) and one
-`<version>.md.j2` per version. `licenses/published.sha256` records the wording of every published
+A template lives in `licenses/<id>/` as `license.yaml` (title, summary, parameters, the obligations
+it puts on publications, and where each version's wording comes from) and one `<version>.md.j2` per
+version. `licenses/published.sha256` records the wording of every published
 version, so that editing the text of a version that records already link to is caught: a new
 wording needs a new version.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +21,7 @@ import yaml
 from generator.errors import Problem, display_path
 
 LOCK_FILE = "published.sha256"
+OBLIGATIONS = ("cite", "co-authorship")  # what a license may ask of publications; an acknowledgement is a parameter
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,35 @@ class LicenseTemplate:
     parameters: dict[str, Parameter]
     agreement: bool
     versions: dict[str, Path]
+    sources: dict[str, str] = field(default_factory=dict)  # version -> where its wording comes from
+    obligations: frozenset[str] = frozenset()
 
     @property
     def latest(self) -> str:
         return max(self.versions, key=_version_key)
+
+    @property
+    def ordered(self) -> list[str]:
+        """The versions, oldest first."""
+        return sorted(self.versions, key=_version_key)
+
+    def previous(self, version: str) -> str | None:
+        """The version before this one, whose wording this one changed."""
+        ordered = self.ordered
+        index = ordered.index(version)
+        return ordered[index - 1] if index else None
+
+    @property
+    def asks_to_cite(self) -> bool:
+        return "cite" in self.obligations
+
+    @property
+    def asks_co_authorship(self) -> bool:
+        return "co-authorship" in self.obligations
+
+    @property
+    def has_acknowledgement(self) -> bool:
+        return "acknowledgement" in self.parameters
 
 
 @dataclass
@@ -58,6 +87,15 @@ class LicenseLibrary:
 
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
+
+
+def default_version(template: LicenseTemplate, settings: Mapping[str, str]) -> str:
+    """The version a record gets that names none: the site's `license_versions` setting, else the newest.
+
+    Only previews may rely on it; a published record names its version (see catalog._licenses).
+    """
+    version = settings.get(template.id)
+    return version if version in template.versions else template.latest
 
 
 def load_library(directory: Path) -> LicenseLibrary:
@@ -95,6 +133,14 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
     if not versions:
         problems.append(Problem(where, 1, 1, "(record)", "no version of the text: add a file such as 1.0.md.j2"))
         return None
+    obligations = [str(item) for item in meta.get("obligations") or []]
+    for unknown in sorted(set(obligations) - set(OBLIGATIONS)):
+        problems.append(Problem(where, 1, 1, "obligations",
+                                f"unknown obligation {unknown!r}; known: {', '.join(OBLIGATIONS)}"))
+    if ("co-author" in meta["summary"].lower()) != ("co-authorship" in obligations):
+        problems.append(Problem(where, 1, 1, "summary", "the summary and the obligations disagree on co-authorship: "
+                                "a summary promises co-authorship exactly when obligations lists co-authorship"))
+    sources = {str(version): " ".join(str(text).split()) for version, text in (meta.get("versions") or {}).items()}
     return LicenseTemplate(
         id=meta_file.parent.name,
         title=meta["title"],
@@ -103,6 +149,8 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
         parameters=parameters,
         agreement=bool(meta.get("agreement")),
         versions=versions,
+        sources=sources,
+        obligations=frozenset(obligations),
     )
 
 
@@ -162,3 +210,38 @@ def publish(directory: Path) -> list[str]:
     lines = [f"{digest}  {name}\n" for name, digest in sorted(published.items())]
     (directory / LOCK_FILE).write_text("".join(lines), encoding="utf-8")
     return added
+
+
+def word_changes(old: str, new: str) -> list[tuple[str, str]]:
+    """What changed from `old` to `new`, word by word: ("=", words), ("-", words) or ("+", words)."""
+    before, after = old.split(), new.split()
+    changes: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            changes.append(("=", " ".join(before[a1:a2])))
+            continue
+        if a2 > a1:
+            changes.append(("-", " ".join(before[a1:a2])))
+        if b2 > b1:
+            changes.append(("+", " ".join(after[b1:b2])))
+    return changes
+
+
+def changes_as_text(changes: list[tuple[str, str]], *, context: int = 6) -> str:
+    """The changes as `… words [-removed-] {+added+} words …`, with a few words of context around each."""
+    parts = []
+    for index, (op, words) in enumerate(changes):
+        if op == "-":
+            parts.append(f"[-{words}-]")
+        elif op == "+":
+            parts.append(f"{{+{words}+}}")
+        else:
+            split = words.split()
+            head = split[:context] if index else []
+            tail = split[-context:] if index < len(changes) - 1 else []
+            if len(split) > len(head) + len(tail):
+                parts.append(" ".join(([*head, "…"] if head else ["…"]) + tail) if tail or head else "…")
+            else:
+                parts.append(words)
+    return " ".join(part for part in parts if part)

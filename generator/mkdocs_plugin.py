@@ -40,6 +40,8 @@ class RegisterPluginConfig(Config):
     """Folder of the license templates, relative to mkdocs.yml."""
     allowed_hosts = c.ListOfItems(c.Type(str), default=[])
     """Hosts DataCite accepts landing pages on (the repository's Domains); site_url's host when empty."""
+    license_versions = c.Type(dict, default={})
+    """The version of each license a new record gets, e.g. {aida-by: "1.1"}; a license not named: its newest."""
     themes = c.ListOfItems(c.Type(str), default=[])
     """EU data themes of the register for the DCAT catalog, e.g. [HEAL] for health."""
 

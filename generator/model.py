@@ -166,22 +166,37 @@ class Counts(Part):
 
 
 class LicenseRef(BaseModel):
-    """A license of the dataset: a template from licenses/ (with its parameters) or an SPDX license."""
+    """A license of the dataset: a template from licenses/ (with its parameters), an SPDX license, or the
+    dataset's own license text (title and text), kept word for word as its copyright holder wrote it."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
     # Any text: an unknown name is reported against the licenses that exist (catalog._licenses).
     id: Line | None = Field(None, description="Name of a license template in licenses/, e.g. aida-by.")
     version: Annotated[str, Field(pattern=r"^\d+(\.\d+)*$")] | None = Field(
-        None, description="Version of the template, e.g. 1.0; the newest when left out."
+        None, description="Version of the template, e.g. \"1.1\"; every published dataset names it, so that its terms never change by accident."
     )
     spdx: Annotated[str, _rule(identifiers.spdx_license)] | None = Field(
         None, description="SPDX id of a standard license, e.g. CC-BY-4.0, instead of a template."
     )
+    title: Line | None = Field(None, description="Name of the dataset's own license, shown above its text.")
+    text: Markdown | None = Field(
+        None, description="The dataset's own license text, word for word (Markdown), when no template has its wording."
+    )
+    summary: Line | None = Field(None, description="A one-line summary of the dataset's own license.")
+    nearest: Line | None = Field(
+        None, description="The template version closest to the dataset's own text, e.g. aida-by 1.1 (for reference only)."
+    )
+    cites: bool = Field(False, description="The dataset's own license text asks publications to cite works.")
+
+    @property
+    def custom(self) -> bool:
+        """The dataset's own text rather than a template or SPDX license."""
+        return self.text is not None
 
     @property
     def parameters(self) -> dict[str, Any]:
-        """The template parameters given in the record (every key besides id, version and spdx)."""
+        """The template parameters given in the record (every key besides the ones above)."""
         return dict(self.model_extra or {})
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from generator.catalog import expected_file_stem
+from generator.config import SiteConfig
+from generator.licenses import default_version, load_library
 from generator.validate import PLACEHOLDER
 
 CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"  # DataCite's advice: lower-case letters, digits, hyphens
@@ -40,6 +42,12 @@ def _fill(hint: str) -> str:
     return _q(f"{PLACEHOLDER}: {hint}")
 
 
+def license_versions(config: SiteConfig) -> dict[str, str]:
+    """The version of each license a new record is written with: the site's license_versions, else the newest."""
+    library = load_library(config.licenses_dir)
+    return {name: default_version(template, config.new_license_versions) for name, template in library.templates.items()}
+
+
 # Keys most datasets have, written as comments: remove the '# ' of those that apply and fill them in.
 OPTIONAL_KEYS = [
     "# What is known about the data; remove the '# ' of a line to use it (docs/record-format.md lists them all):",
@@ -63,7 +71,7 @@ OPTIONAL_KEYS = [
 ]
 
 
-def record(doi: str, answers: Answers, today: date) -> str:
+def record(doi: str, answers: Answers, today: date, versions: dict[str, str] | None = None) -> str:
     """The text of the new record, with a comment above each group of keys."""
     authors = answers.authors or [("", "", None)]
     lines = [
@@ -99,6 +107,9 @@ def record(doi: str, answers: Answers, today: date) -> str:
     lines.append("licenses:")
     for license_id in answers.licenses or ["controlled-access"]:
         lines.append(f"  - id: {license_id}")
+        version = (versions or {}).get(license_id)
+        if version:  # the terms the dataset is published under: a newer version of the license never changes them
+            lines.append(f"    version: {_q(version)}")
     return "\n".join(lines) + "\n"
 
 

@@ -331,9 +331,10 @@ def record_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
             problems.append(doc.problem(("related", i, "relation"), "a version of this dataset is named by its 'doi'"))
 
     for i, license in enumerate(dataset.licenses):
-        if (license.id is None) == (license.spdx is None):
+        if [license.id, license.spdx, license.text].count(None) != 2:
             problems.append(
-                doc.problem(("licenses", i), "give either 'id' (a template in licenses/) or 'spdx' (a standard license)")
+                doc.problem(("licenses", i), "give one of 'id' (a template in licenses/), 'spdx' (a standard license) "
+                            "or 'title' and 'text' (the dataset's own license text)")
             )
         elif license.spdx and (license.version or license.parameters):
             keys = ", ".join(repr(k) for k in ([*(["version"] if license.version else []), *license.parameters]))

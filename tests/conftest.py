@@ -158,4 +158,5 @@ contacts:
     email: steward@example.org
 licenses:
   - id: aida-by
+    version: "1.0"
 """

@@ -145,10 +145,12 @@ def test_a_broken_variant_gets_the_expected_report_lines(setting):
     lines = [re.sub(r"^\S*?(_datasets/)", r"\1", line.strip()) for line in result.stdout.splitlines()]
     brln = "_datasets/10.23698/aida/brln.md"
     assert f"{brln}:53: dateModified '2019-11-31' is not a real date; left out: add the real date" in lines
-    assert f"{brln}:65: left as FILL IN: a license of licenses/ for 'AIDA BY-SA license'" in lines
+    assert (f"{brln}:65: the metadata names 'AIDA BY-SA license', but the page's license text has 'Controlled access', "
+            "'AIDA CA license'; the page's text is what people agreed to, so the record takes it and leaves this name out"
+            ) in lines
+    assert f"{brln}:133: the page's text has a license 'AIDA CA license' that the metadata does not name; the record keeps it, as the page shows it" in lines
     assert f"{brln}:33: left as FILL IN: the copyright holders (the old record has none)" in lines
     assert "datasets/aida-brln.yaml:51:21: copyright.holders[0].organization: fill this in: the copyright holders (the old record has none)" in lines
-    assert "datasets/aida-brln.yaml:90:9: licenses[1].id: fill this in: a license of licenses/ for 'AIDA BY-SA license'" in lines
     assert not [line for line in lines if "older than the change noted" in line]  # the invalid date is reported once
 
 
@@ -163,5 +165,9 @@ def test_license_parameters_are_recovered_from_the_page_text(setting):
     record.write_text(text, encoding="utf-8")
     register_cmd("import", "jekyll", str(old), cwd=root)
     written = (root / "datasets" / "aida-brln.yaml").read_text(encoding="utf-8")
-    assert ('  - id: "aida-by-ca"\n    acknowledgement: "Data from AIDA."\n    co_authors:\n'
-            '      - "Jeroen van der Laak"\n      - "Joel Hedlund"\n') in written
+    # The hub's wording is no version of licenses/: the text is kept, its obligations are fields beside it.
+    assert ('  - title: "AIDA BY CA license"\n    nearest: "aida-by-ca 1.1"\n    cites: true\n    co_authors:\n'
+            '      - "Jeroen van der Laak"\n      - "Joel Hedlund"\n    acknowledgement: "Data from AIDA."\n'
+            '    summary: "Free for use within AIDA with attribution and co-authorship."\n    text: |\n') in written
+    assert ("include the authors of this dataset Jeroen van der Laak and Joel Hedlund in the author list and include "
+            'the following acknowledgement text "Data from AIDA." and cite the following works:\n') in written

@@ -16,8 +16,11 @@ from typing import Any
 
 from generator.catalog import expected_file_stem
 from generator.errors import KeyPath, display_path
+from generator.importers import license_match
 from generator.importers.yaml_writer import dump
 from generator.loader import SourceDoc, parse_text
+from generator.licenses import LicenseLibrary, load_library
+from generator.render import join_names
 from generator.validate import PLACEHOLDER
 
 LICENSES = {"controlled access": "controlled-access", "aida license": "aida", "aida by license": "aida-by",
@@ -43,8 +46,8 @@ def find_records(source: Path) -> list[Path]:
     return sorted(folder.rglob("*.md")) if folder.is_dir() else []
 
 
-def convert(path: Path, site_root: Path) -> Converted:
-    """Convert one old record; `site_root` is where the old site's /assets live."""
+def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None) -> Converted:
+    """Convert one old record; `site_root` is where the old site's /assets live, `library` the licenses to match."""
     result = Converted(path)
     text = path.read_text(encoding="utf-8")
     match = re.match(r"---\n(.*?\n)---\n?(.*)", text, re.DOTALL)
@@ -56,7 +59,9 @@ def convert(path: Path, site_root: Path) -> Converted:
         result.notes += [f"{p.path}:{p.line}: not converted: {p.message}" for p in doc.problems] or [
             f"{display_path(path)}:1: not converted: the front matter is not a mapping"]
         return result
-    _Mapper(doc, result, match.group(2), site_root).run()
+    mapper = _Mapper(doc, result, match.group(2), site_root, body_line=match.group(1).count("\n") + 3)
+    mapper.library = library or LicenseLibrary(Path("licenses"))
+    mapper.run()
     _stale_modification(match.group(1), doc, result)
     return result
 
@@ -76,8 +81,11 @@ def _stale_modification(front: str, doc: SourceDoc, result: Converted) -> None:
 
 
 class _Mapper:
-    def __init__(self, doc: SourceDoc, result: Converted, body: str, site_root: Path) -> None:
+    def __init__(self, doc: SourceDoc, result: Converted, body: str, site_root: Path, *, body_line: int = 1) -> None:
         self.doc, self.result, self.body, self.site_root = doc, result, body, site_root
+        self.body_line = body_line  # the file line of the body's first line, for notes about the page text
+        self.cited: list[str] = []  # DOIs and links the old license texts ask publications to cite
+        self.library = LicenseLibrary(Path("licenses"))  # the register's licenses, to find each text's version
         data = doc.data
         self.meta: dict[str, Any] = data.get("datacite") or {}
         self.other: dict[str, Any] = data.get("other") or {}
@@ -257,55 +265,163 @@ class _Mapper:
             found["size_bytes"] = int(other["bytes"])
         return found
 
+    def note_line(self, line: int, message: str) -> None:
+        self.result.notes.append(f"{self.doc.display}:{line}: {message}")
+
     def _licenses(self) -> list[dict[str, Any]]:
-        licenses = []
-        body_names = {name.strip().lower() for name in re.findall(r"^### (.+)$", self.body, re.MULTILINE)}
+        """Each license as the page's text has it: the version with its exact wording, or the text itself.
+
+        The text under `## License` is what people agreed to; where the metadata says something else,
+        the text is kept and the difference reported.
+        """
+        sections = license_match.page_sections(self.body, self.body_line, self.meta)
+        by_name = {section.name.lower(): section for section in sections}
+        licenses, used = [], set()
         for i, old in enumerate(self.meta.get("license") or []):
             name = str(old.get("name") or "").strip()
-            license_id = LICENSES.get(name.lower())
-            if license_id is None:
-                licenses.append({"id": self._fill(("datacite", "license", i), f"a license of licenses/ for {name!r}")})
-                continue
-            if body_names and name.lower() not in body_names:
+            section = by_name.get(name.lower())
+            if section is not None and name.lower() not in used:
+                used.add(name.lower())
+                licenses.append(self._license_from_text(section, old, ("datacite", "license", i)))
+            elif sections:
+                shown = ", ".join(repr(section.name) for section in sections)
                 self.note(("datacite", "license", i, "name"),
-                          f"the metadata names {name!r}, but the page's text has {', '.join(sorted(body_names))}")
-            entry: dict[str, Any] = {"id": license_id}
-            abstract = " ".join(str(old.get("abstract") or "").split())
-            if license_id == "controlled-access" and abstract:
-                entry["terms"] = abstract
-            elif abstract and ("co-author" in abstract.lower()) != ("ca" in license_id.split("-")):
-                self.note(("datacite", "license", i, "abstract"),
-                          f"the summary {abstract!r} does not fit the {name}; the license's own summary is used")
-            acknowledgement = re.search(r'acknowledgement text ["“](.+?)["”]', self.body)
-            if acknowledgement and license_id in ("aida-by", "aida-by-ca"):
-                entry["acknowledgement"] = acknowledgement.group(1)
-            co_authors = re.search(r"include the authors of this dataset\s+(.+?)\s+in the author list", self.body, re.DOTALL)
-            if co_authors and license_id in ("aida-ca", "aida-by-ca") and "{{" not in co_authors.group(1):
-                entry["co_authors"] = [name.strip() for name in re.split(r",\s*(?:and\s+)?|\s+and\s+", co_authors.group(1))
-                                       if name.strip()]
-            licenses.append(entry)
+                          f"the metadata names {name!r}, but the page's license text has {shown}; the page's text "
+                          "is what people agreed to, so the record takes it and leaves this name out")
+            else:
+                licenses.append(self._license_without_text(i, name))
+        for section in sections:
+            if section.name.lower() not in used:
+                self.note_line(section.line, f"the page's text has a license {section.name!r} that the metadata "
+                                             "does not name; the record keeps it, as the page shows it")
+                licenses.append(self._license_from_text(section, None, None))
         if not licenses:
             licenses.append({"id": self._fill(("datacite",), "the dataset's licenses")})
         return licenses
 
+    def _license_without_text(self, i: int, name: str) -> dict[str, Any]:
+        license_id = LICENSES.get(name.lower())
+        path = ("datacite", "license", i)
+        if license_id is None:
+            return {"id": self._fill(path, f"a license of licenses/ for {name!r}")}
+        return {"id": license_id, "version": self._fill(
+            path, f"the version of {license_id} the dataset was published under (the page shows no license text)")}
+
+    def _license_from_text(self, section: license_match.Section, old: dict[str, Any] | None,
+                           path: KeyPath | None) -> dict[str, Any]:
+        for tag in section.unknown_tags:
+            self.note_line(section.line, f"the license text has the Liquid tag {tag}, which cannot be rendered "
+                                         "without the old site: replace it with what the old page showed")
+        for include in section.includes:
+            self.note_line(section.line, f"the old page shows the old site's shared text {include} here, which is "
+                                         "not part of the record; the register shows its own general access "
+                                         "explanation instead: check that the dataset's terms do not depend on it")
+        heading_id = LICENSES.get(section.name.lower())
+        if not section.text.strip():
+            return {"id": heading_id or self._fill(path or (), f"a license of licenses/ for {section.name!r}"),
+                    "version": self._fill(path or (), f"the page shows no text of its own under {section.name!r}, only "
+                                          "the old site's shared text; choose the version whose text says the same")}
+        values = license_match.liquid_values(self.meta)
+        found = license_match.obligations(section.text)
+        fill_values: dict[str, Any] = {
+            "year": values["page.datacite.copyrightYear"],
+            "holders": values['page.datacite.copyrightHolder | map: "name" | join: ", "'],
+            "co_authors": join_names(found["co_authors"]) if found.get("co_authors") else None,
+            "acknowledgement": found.get("acknowledgement"),
+            "terms": section.text.strip(),
+        }
+        candidates = ["controlled-access"] if heading_id == "controlled-access" else ["aida", "aida-by", "aida-ca", "aida-by-ca"]
+        match = license_match.identify(section.text, self.library, candidates, fill_values)
+        block = license_match.works_block(section.text)
+        if block is not None:
+            links = license_match.cited_links(block)
+            self.cited += links
+            if match.template is not None and self.result.doi not in links:
+                self.note_line(section.line, f"the text under {section.name!r} does not ask to cite the dataset itself, "
+                                             f"as {match.template.id} {match.version} does: the record keeps it word "
+                                             "for word as the dataset's own license text")
+                match = license_match.Match(None, None, (match.template, match.version or ""), "")
+        abstract = " ".join(str((old or {}).get("abstract") or "").split())
+        if match.template is not None:
+            entry: dict[str, Any] = {"id": match.template.id, "version": match.version}
+            if heading_id and heading_id != match.template.id:
+                self.note_line(section.line, f"the text under {section.name!r} has the wording of {match.template.title} "
+                                             f"{match.version}, not of the {section.name}; the record takes the "
+                                             "text's license")
+            if match.template.id == "controlled-access":
+                entry["terms"] = section.text.strip()
+            for name in ("co_authors", "acknowledgement"):
+                if name in found and name in match.template.parameters:
+                    entry[name] = found[name]
+            if match.template.asks_co_authorship and not found.get("co_authors"):
+                entry["co_authors"] = self._fill(path or (), f"the co-authors: the text under {section.name!r} asks "
+                                                 "for 'the authors of this dataset' without naming them")
+            co_authorship = match.template.asks_co_authorship
+        else:
+            entry = {"title": section.name}
+            if match.nearest:
+                entry["nearest"] = f"{match.nearest[0].id} {match.nearest[1]}"
+            if match.nearest and match.changes:
+                template, version = match.nearest
+                self.note_line(section.line, f"the text under {section.name!r} is no version of licenses/: the record "
+                                             f"keeps it word for word as the dataset's own license text; the nearest "
+                                             f"is {template.id} {version}, which differs: {match.changes}")
+            if block is not None:
+                entry["cites"] = True
+            entry |= {name: found[name] for name in ("co_authors", "acknowledgement") if name in found}
+            co_authorship = bool(found.get("co_authors"))
+            if abstract and ("co-author" in abstract.lower()) == co_authorship and path:
+                entry["summary"] = abstract
+            entry["text"] = section.text  # last: the long part, word for word
+        if abstract and path and heading_id != "controlled-access" and ("co-author" in abstract.lower()) != co_authorship:
+            self.note((*path, "abstract"),
+                      f"the summary {abstract!r} does not fit the {section.name}: its text "
+                      f"{'asks' if co_authorship else 'does not ask'} for co-authorship; the summary is left out")
+        return entry
+
     def _related(self, licenses: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        attribution = any(str(entry.get("id")) in ("aida-by", "aida-by-ca") for entry in licenses)
+        """The old citations; must_cite exactly where the license text asks to cite the work."""
         related = []
-        for old in self.meta.get("citation") or []:
+        listed = set()
+        context = " ".join(str(self.meta.get("description") or "").split()) + " " + self.body
+        for i, old in enumerate(self.meta.get("citation") or []):
             identifier = str(old.get("@id") or "")
-            work: dict[str, Any] = {"relation": "is-described-by",
-                                    "type": "article" if old.get("@type") in ("Article", "ScholarlyArticle") else "other"}
+            kind = str(old.get("@type") or "")
+            work: dict[str, Any] = {"relation": self._relation(("datacite", "citation", i), kind, old, context),
+                                    "type": "article" if kind in ("Article", "ScholarlyArticle") else
+                                    "dataset" if kind == "Dataset" else "other"}
             doi = re.sub(r"^https?://(dx\.)?doi\.org/", "", identifier)
             if doi.startswith("10."):
                 work["doi"] = doi
             elif identifier:
                 work["url"] = identifier
+            link = doi.lower() if doi.startswith("10.") else identifier
+            listed.add(link)
             if old.get("name"):
                 work["citation"] = " ".join(str(old["name"]).split())
-            if attribution:
-                work["must_cite"] = True  # the BY licenses' text asks publications to cite these works
+            if link and link in self.cited:
+                work["must_cite"] = True  # the license text asks publications to cite it
             related.append(work)
+        for link in dict.fromkeys(self.cited):
+            if link in listed or link == self.result.doi:
+                continue
+            self.note(("datacite",), f"the license text asks publications to cite {link}, which the metadata does not "
+                                     "list as a citation: added as a work to cite; give its citation and relation")
+            key = "doi" if link.startswith("10.") else "url"
+            related.append({"relation": f"{PLACEHOLDER}: how this dataset relates to {link}", key: link, "must_cite": True})
         return related
+
+    def _relation(self, path: KeyPath, kind: str, old: dict[str, Any], context: str) -> str:
+        """is-derived-from for a source dataset the text says the data comes from; a paper describes it; else ask."""
+        name = " ".join(str(old.get("name") or "").split())
+        derived = re.search(r"\b(derived|selected|extracted|taken|subset) (from|of)\b", context, re.IGNORECASE)
+        if kind == "Dataset" and derived:
+            return "is-derived-from"
+        if kind in ("Article", "ScholarlyArticle", "Report", "Thesis"):
+            return "is-described-by"
+        self.note(path, f"how this dataset relates to {name or old.get('@id')!r} is not clear from the old record "
+                        f"(@type {kind or 'missing'})")
+        return f"{PLACEHOLDER}: how this dataset relates to the work (e.g. is-derived-from, references)"
 
     def _images(self, doi: str) -> list[dict[str, Any]]:
         images = []
@@ -329,11 +445,12 @@ class Report:
     kept: list[Path] = field(default_factory=list)  # edited since the last import: not overwritten
 
 
-def run(source: Path, into: Path, *, force: bool = False) -> Report:
+def run(source: Path, into: Path, *, force: bool = False, licenses: Path = Path("licenses")) -> Report:
     """Convert every record under `source` into `into`; writes nothing when `source` is not a Jekyll register."""
     records = find_records(source)
     site_root = source.parent if source.name == "_datasets" else source
-    report = Report([convert(path, site_root) for path in records])
+    library = load_library(licenses)
+    report = Report([convert(path, site_root, library) for path in records])
     for result in report.converted:
         if result.text is None or result.doi is None:
             continue

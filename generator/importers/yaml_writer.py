@@ -23,7 +23,8 @@ def dump(value: Any, indent: int = 0) -> str:
             if isinstance(item, (dict, list)) and item:
                 lines.append(f"{pad}{key}:")
                 lines.append(dump(item, indent + 2).rstrip("\n"))
-            elif isinstance(item, str) and "\n" in item.strip():
+            elif isinstance(item, str) and "\n" in item.strip() and all(line == line.rstrip() for line in item.split("\n")):
+                # a literal block keeps every line and blank line as written (trailing spaces would be lost: quoted)
                 lines.append(f"{pad}{key}: |")
                 lines += [f"{pad}  {line}".rstrip() for line in item.strip("\n").split("\n")]
             else:
@@ -33,7 +34,7 @@ def dump(value: Any, indent: int = 0) -> str:
             if isinstance(item, dict):
                 body = dump(item, indent + 2).split("\n")
                 lines.append(f"{pad}- {body[0].lstrip()}")
-                lines += [line for line in body[1:] if line]
+                lines += body[1:-1] if body[-1] == "" else body[1:]  # blank lines inside literal blocks stay
             else:
                 lines.append(f"{pad}- {scalar(item)}")
     return "\n".join(lines) + "\n"

@@ -11,7 +11,7 @@ __all__ = ["doi_url", "render", "text"]
 
 def text(dataset: Dataset, ctx: RenderContext) -> str:
     """The citation as plain text, in the default style."""
-    return styles.nlm(dataset, ctx)
+    return styles.plain(styles.nlm(dataset, ctx))
 
 
 def render(dataset: Dataset, ctx: RenderContext) -> str:

@@ -202,8 +202,7 @@ def _rights(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
                            "rightsIdentifier": license.spdx, "rightsIdentifierScheme": "SPDX",
                            "schemeUri": "https://spdx.org/licenses/", "lang": "en"})
         else:
-            version = text.path.rstrip("/").rsplit("/", 1)[-1] if text.path else ""
-            rights.append({"rights": f"{text.title} {version}".strip(), "rightsUri": text.url, "lang": "en"})
+            rights.append({"rights": f"{text.title} {text.version or ''}".strip(), "rightsUri": text.url, "lang": "en"})
     return rights
 
 

@@ -66,7 +66,7 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
     html = _env.get_template("landing.html.j2").render(
         ds=dataset,
         doi_url=citation.doi_url(dataset.doi),
-        citations=styles.render_all(dataset, ctx),
+        citations=styles.render_all_html(dataset, ctx),
         style_labels={style: label for style, (label, _) in styles.STYLES.items()},
         works=license_text.works_to_cite(dataset, ctx),
         eligibility=access.ELIGIBILITY,

@@ -1,10 +1,16 @@
-"""The stable, versioned page of each license template, and the index of all licenses."""
+"""The stable, versioned page of each license template, and the index of all licenses.
+
+Each version's page says where its wording comes from and shows, word by word, what changed from
+the version before it (computed here, at build time, from the two texts with placeholders).
+"""
 
 from __future__ import annotations
 
-from markupsafe import Markup
+import html
 
-from generator.licenses import LicenseLibrary, LicenseTemplate
+from markupsafe import Markup, escape
+
+from generator.licenses import LicenseLibrary, LicenseTemplate, word_changes
 from generator.render import template_env
 from generator.render.paths import front_matter
 from generator.render.license_text import fill, license_page_path, placeholders
@@ -13,15 +19,31 @@ from generator.render.markdown import to_html
 _env = template_env()
 
 
+def word_diff(old: str, new: str) -> Markup:
+    """The change from `old` to `new` as HTML: removed words in <del>, added words in <ins>."""
+    tags = {"-": "del", "+": "ins"}
+    parts = [f"<{tags[op]}>{escape(words)}</{tags[op]}>" if op in tags else str(escape(words))
+             for op, words in word_changes(old, new)]
+    return Markup(" ".join(parts))
+
+
 def render(template: LicenseTemplate, version: str) -> str:
     """Markdown source of licenses/<id>/<version>/index.md: the text with its parameters as placeholders."""
-    html = _env.get_template("license.html.j2").render(
+    text = fill(template, version, placeholders(template))
+    previous = template.previous(version)
+    page = _env.get_template("license.html.j2").render(
         license=template,
         version=version,
-        text=Markup(to_html(fill(template, version, placeholders(template)))),
+        source=template.sources.get(version),
+        text=Markup(to_html(text)),
+        previous=previous,
+        previous_path=f"../{previous}/" if previous else None,
+        # The texts are Markdown with the placeholders as entities (&lt;Year&gt;); the diff shows them as read.
+        diff=word_diff(html.unescape(fill(template, previous, placeholders(template))), html.unescape(text))
+        if previous else None,
         newer=None if version == template.latest else "../" + template.latest + "/",
     )
-    return front_matter({"title": f"{template.title} {version}"}) + html
+    return front_matter({"title": f"{template.title} {version}"}) + page
 
 
 def render_index(library: LicenseLibrary) -> str:

