@@ -207,6 +207,20 @@ def doi_plan(only: tuple[str, ...], production: bool, rate: int, check: bool, co
         raise click.exceptions.Exit(1)
 
 
+@doi.command("drift")
+@_only
+@_production
+@_rate
+@_config_option
+def doi_drift(only: tuple[str, ...], production: bool, rate: int, config_file: Path) -> None:
+    """List the DOIs someone changed at DataCite since the last sync, field by field; exit 1 if any. Writes nothing."""
+    from generator.registration import commands
+
+    _, steps, _ = _plan(only, production, rate, config_file)
+    if commands.print_drift(steps, click.echo):
+        raise click.exceptions.Exit(1)
+
+
 @doi.command("sync")
 @_only
 @_production

@@ -300,6 +300,10 @@ def test_a_change_made_at_datacite_is_reported_and_never_overwritten_silently(ro
     assert '    version: "9" → (none)    (changed at DataCite)\n' in planned.stdout
     assert "Changes: 1 by us, 1 at DataCite, 1 on both sides, 0 without a fingerprint.\n" in planned.stdout
     assert register_doi(root, fake, "plan", "--check").returncode == 1
+    drift = register_doi(root, fake, "drift")
+    assert drift.returncode == 1
+    assert drift.stdout.endswith("Drift: 2 of 3 DOIs were changed at DataCite since the register last wrote them.\n")
+    assert "10.23698/beta" not in drift.stdout and "10.23698/gamma  datasets/gamma.yaml  [changed here" in drift.stdout
 
     fake.log.clear()
     synced = register_doi(root, fake, "sync")
@@ -315,6 +319,8 @@ def test_a_change_made_at_datacite_is_reported_and_never_overwritten_silently(ro
     assert fake.store["10.23698/alpha"]["attributes"]["titles"] == [{"lang": "en", "title": "A minimal dataset"}]
     assert "version" not in fake.store["10.23698/gamma"]["attributes"] or not fake.store["10.23698/gamma"]["attributes"]["version"]
     assert register_doi(root, fake, "plan", "--check").returncode == 0
+    assert register_doi(root, fake, "drift").stdout == (
+        "Drift: 0 of 3 DOIs were changed at DataCite since the register last wrote them.\n")
 
 
 def test_a_doi_hidden_in_fabrica_is_not_published_again_silently(root, fake):

@@ -85,6 +85,14 @@ def print_plan(steps: list[Step], strangers: int, echo: Callable[[str], None]) -
         echo(f"{strangers} DOI{'s' if strangers != 1 else ''} at DataCite have no record here; they are left alone.")
 
 
+def print_drift(steps: list[Step], echo: Callable[[str], None]) -> int:
+    """The DOIs changed at DataCite since the register last wrote them, with their changes; how many."""
+    changed = [step for step in steps if step.theirs]
+    print_plan(changed, 0, lambda line: None if line.startswith(("Plan:", "Changes:")) else echo(line))
+    echo(f"Drift: {len(changed)} of {len(steps)} DOIs were changed at DataCite since the register last wrote them.")
+    return len(changed)
+
+
 def run_sync(steps: list[Step], client: DataCite, echo: Callable[[str], None], *, overwrite_remote: bool,
              stream: TextIO, is_terminal: bool) -> Outcome:
     work = sum(step.action != "none" for step in steps)
