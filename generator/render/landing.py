@@ -8,7 +8,7 @@ import iso3166
 from markupsafe import Markup
 
 from generator.model import Dataset
-from generator.render import RenderContext, access, citation, head, license_text, styles, template_env
+from generator.render import RenderContext, access, citation, head, license_text, related, styles, template_env
 from generator.render.markdown import inline_html, to_html
 from generator.render.page import Page
 from generator.render.paths import human_size, image_name, page_path, root_from
@@ -75,6 +75,7 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         agreements=[text.title.lower() for text in license_text.build(dataset, ctx, with_texts=False) if text.agreement],
         agreement_file=AGREEMENT_FILE,
         facts=facts(dataset),
+        links=related.links(dataset, ctx),
         licenses=license_text.build(dataset, ctx),
         license_html=lambda text: Markup(to_html(text)),
         image_name=image_name,
