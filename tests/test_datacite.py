@@ -172,8 +172,7 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
         dataset = entry.dataset
         sent = datacite.build(dataset, ctx)
         assert set(sent) <= CHECKED, f"{dataset.doi}: a field without a page check: {set(sent) - CHECKED}"
-        markdown_page = landing.render(dataset, ctx)
-        page = lxml_html.fromstring(markdown_page[markdown_page.index("<div"):])
+        page = lxml_html.fromstring(landing.render(dataset, ctx).body)
 
         def text(path: str, page: Any = page) -> str:
             return " ".join(" ".join(node.text_content().split()) for node in page.xpath(path))
