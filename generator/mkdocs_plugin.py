@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 from generator import catalog as catalog_module
 from generator import site
 from generator.config import SiteConfig
-from generator.errors import Problem, RecordErrors
+from generator.errors import Problem, RecordErrors, RegisterError
 from generator.licenses import load_library
 from generator.render.page import Page as SitePage
 
@@ -144,6 +144,21 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         hidden = site.hidden_paths(self.catalog)
         if hidden:
             _drop_hidden(Path(config.site_dir), hidden)
+
+
+def read_mkdocs_yml(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it: its own YAML loader, with !ENV, !relative and INHERIT."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config_file.open("rb") as source:
+            data = yaml_load(source)
+    except ConfigurationError as error:
+        raise RegisterError(f"{config_file}: {error}") from None
+    if not isinstance(data, dict):
+        raise RegisterError(f"{config_file}: expected the settings as a mapping of keys")
+    return data
 
 
 def _show_problems(site_dir: Path, problems: list[Problem]) -> None:
