@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import extruct
-import pytest
 from datacite import schema45
 from lxml import etree
 

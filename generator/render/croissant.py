@@ -13,8 +13,8 @@ from typing import Any
 
 from generator.model import Dataset
 from generator.render import RenderContext, bibtex, dump_json, jsonld, license_text
-from generator.render.paths import doi_url, human_size, landing_url
 from generator.render.markdown import plain_text
+from generator.render.paths import doi_url, human_size, landing_url
 
 CROISSANT = "http://mlcommons.org/croissant/1.0"
 RAI = "http://mlcommons.org/croissant/RAI/1.0"

