@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import resource
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile

@@ -160,14 +160,19 @@ def parse_text(text: str, doc: SourceDoc) -> SourceDoc:
     if converter.has_alias:
         # The composed graph knows only where the anchor is; the events know where the alias is.
         alias = next(event for event in yaml.parse(text, Loader=_Loader) if isinstance(event, yaml.AliasEvent))
+        line, column = _position(alias.start_mark)
         doc.problems.append(
-            Problem(doc.display, alias.start_mark.line + 1, alias.start_mark.column + 1, "(syntax)",
-                    "YAML aliases (*name) are not allowed in records; write the value out")
+            Problem(doc.display, line, column, "(syntax)", "YAML aliases (*name) are not allowed in records; write the value out")
         )
     return doc
 
 
-def _too_deep(text: str) -> yaml.Mark | None:
+def _position(mark: Any) -> tuple[int, int]:
+    """Line and column, counted from 1, of a parser's mark (which the C parser may leave out)."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _too_deep(text: str) -> Any:
     """Where lists and mappings first nest deeper than MAX_DEPTH, read from the event stream, or None."""
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):

@@ -27,7 +27,8 @@ from mkdocs.structure.pages import Page
 from generator import catalog as catalog_module
 from generator import site
 from generator.config import SiteConfig
-from generator.errors import RecordErrors
+from generator.errors import Problem, RecordErrors, RegisterError
+from generator.licenses import load_library
 from generator.render.page import Page as SitePage
 
 log = logging.getLogger("mkdocs.plugins.dataset-register")
@@ -67,13 +68,24 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         config.extra_javascript.append("assets/register.js")
         return config
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Validate before MkDocs cleans site/, so that bad records leave the last good site in place.
+        self.problems: list[Problem] = []
         try:
             self.catalog = catalog_module.load_catalog(self.settings)
             self.tree = site.build_tree(self.catalog)
         except RecordErrors as error:
-            raise PluginError(error.format_message()) from None
+            if not getattr(self, "serving", False):
+                raise PluginError(error.format_message()) from None
+            # While serving, a failed build would leave the server waiting for a good one and every
+            # request hanging: the site becomes an error page instead, and comes back once fixed.
+            log.error(error.format_message())
+            self.problems = error.problems
+            self.catalog = catalog_module.Catalog(self.settings, [], load_library(self.settings.licenses_dir))
+            self.tree = {}
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Files rebuilds its lookup table after every append, so look up in a set made once.
@@ -114,6 +126,8 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         if generated.noindex or generated.search_exclude:
             meta["search"] = {"exclude": True}
         page.meta = meta
+        if generated.updated:
+            page.update_date = generated.updated  # the sitemap's lastmod: the record's date, not the build's
         # The body is finished HTML: Python-Markdown gets nothing to do, and the HTML comes in on_page_content.
         return ""
 
@@ -128,9 +142,42 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.problems:
+            _show_problems(Path(config.site_dir), self.problems)
+            return
         hidden = site.hidden_paths(self.catalog)
         if hidden:
             _drop_hidden(Path(config.site_dir), hidden)
+
+
+def read_mkdocs_yml(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it: its own YAML loader, with !ENV, !relative and INHERIT."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config_file.open("rb") as source:
+            data = yaml_load(source)
+    except ConfigurationError as error:
+        raise RegisterError(f"{config_file}: {error}") from None
+    if not isinstance(data, dict):
+        raise RegisterError(f"{config_file}: expected the settings as a mapping of keys")
+    return data
+
+
+def _show_problems(site_dir: Path, problems: list[Problem]) -> None:
+    """Every page of the served site (and its 404 page) lists the problems, each at its file and line."""
+    items = "".join(f"<li><code>{escape(f'{p.path}:{p.line}:{p.column}')}</code> <strong>{escape(p.key)}</strong>: "
+                    f"{escape(p.message)}</li>" for p in problems)
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>The register has problems</title>"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>"
+            "<body style=\"font-family: sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5\">"
+            f"<h1>The register has {count}</h1>"
+            "<p>Fix them in the files named below. This page reloads by itself once they are saved and the site "
+            f"builds again.</p><ul>{items}</ul></body></html>\n")
+    for html in {*site_dir.rglob("*.html"), site_dir / "index.html", site_dir / "404.html"}:
+        html.write_text(page, encoding="utf-8")
 
 
 def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:

@@ -11,8 +11,8 @@ from generator.catalog import Catalog
 from generator.errors import KeyPath
 from generator.model import Dataset
 from generator.parallel import fork_map
-from generator.render import RenderContext, api, datacite, dcat, dump_json, home, landing, license_page, license_text, overview
-from generator.render.formats import DOWNLOADS
+from generator.render import RenderContext, api, dcat, dump_json, home, landing, license_page, license_text, overview
+from generator.render.formats import OUTPUTS
 from generator.render.license_text import license_page_path
 from generator.render.page import Page
 from generator.render.paths import (
@@ -99,7 +99,7 @@ def dataset_outputs(dataset: Dataset) -> list[tuple[str, KeyPath, str]]:
     """
     base = page_path(dataset.doi)
     claims: list[tuple[str, KeyPath, str]] = [(built_path(base + "index.md"), ("doi",), "landing page")]
-    for name in ["datacite.json", "datacite.xml", landing.AGREEMENT_FILE, *DOWNLOADS]:
+    for name in [landing.AGREEMENT_FILE, *(output.name for output in OUTPUTS)]:
         claims.append((base + name, ("doi",), f"file {name}"))
     claims.append((api_path(dataset.doi), ("doi",), "API file"))
     for i, old in enumerate(dataset.old_paths):
@@ -117,16 +117,11 @@ def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]
     Rendering is most of the register's share of a build, so build_tree spreads it over the cores.
     """
     base = page_path(dataset.doi)
-    attributes = datacite.build(dataset, ctx)
-    files: dict[str, Page | str] = {
-        base + "index.md": landing.render(dataset, ctx),
-        base + "datacite.json": dump_json(attributes),
-        base + "datacite.xml": datacite.to_xml(attributes),
-    }
+    files: dict[str, Page | str] = {base + "index.md": landing.render(dataset, ctx)}
     agreement = license_text.agreement(dataset, ctx)
     if agreement:
         files[base + landing.AGREEMENT_FILE] = agreement
-    return files | redirects(dataset, ctx) | {base + name: render(dataset, ctx) for name, render in DOWNLOADS.items()}
+    return files | redirects(dataset, ctx) | {base + output.name: output.render(dataset, ctx) for output in OUTPUTS}
 
 
 def redirects(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]:

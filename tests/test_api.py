@@ -143,3 +143,16 @@ def test_robots_and_sitemap_point_at_the_landing_pages(site: Path):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     for doi in PUBLIC:
         assert f"<loc>https://datahub.aida.scilifelab.se/{doi}/</loc>" in sitemap
+
+
+def test_the_sitemap_dates_a_landing_page_by_its_record(site: Path):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    entry = sitemap[sitemap.index("/10.23698/aida/example-full/</loc>"):]
+    assert "<lastmod>2024-06-30</lastmod>" in entry[:entry.index("</url>")]  # the record's modified, not the build date
+
+
+def test_each_metadata_file_describes_the_landing_page(site: Path):
+    linkset = json.loads((site / "10.23698/aida/ctpa/linkset.json").read_text(encoding="utf-8"))["linkset"]
+    landing = "https://datahub.aida.scilifelab.se/10.23698/aida/ctpa/"
+    described = {entry["anchor"] for entry in linkset[1:] if entry["describes"] == [{"href": landing, "type": "text/html"}]}
+    assert described == {item["href"] for item in linkset[0]["describedby"]}

@@ -8,7 +8,7 @@ import iso3166
 from markupsafe import Markup
 
 from generator.model import Dataset
-from generator.render import RenderContext, access, citation, head, license_text, styles, template_env
+from generator.render import RenderContext, access, citation, head, license_text, related, styles, template_env
 from generator.render.markdown import inline_html, to_html
 from generator.render.page import Page
 from generator.render.paths import human_size, image_name, page_path, root_from
@@ -75,6 +75,7 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         agreements=[text.title.lower() for text in license_text.build(dataset, ctx, with_texts=False) if text.agreement],
         agreement_file=AGREEMENT_FILE,
         facts=facts(dataset),
+        links=related.links(dataset, ctx),
         licenses=license_text.build(dataset, ctx),
         license_html=lambda text: Markup(to_html(text)),
         image_name=image_name,
@@ -85,4 +86,5 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         holders=", ".join(holder.display_name for holder in dataset.copyright.holders),
     )
     return Page(title=dataset.title, body=html, description=dataset.description.strip().split("\n\n")[0][:300],
-                head=head.render(dataset, ctx), noindex=dataset.hidden)
+                head=head.render(dataset, ctx), noindex=dataset.hidden,
+                updated=(dataset.modified or dataset.published).isoformat())
