@@ -122,6 +122,19 @@ def _similarity(old_key: str, new_key: str) -> float:
     return _name_similarity(_last_name(old_key), _last_name(new_key))
 
 
+@lru_cache(maxsize=4096)
+def _place_score(old_key: str, new_key: str) -> float:
+    """How alike two places are: the last names, the names of the mappings above (author, authors; weighed
+    most), and the shape (as many list levels). Picks author[0].name's "Ada Lovelace" from authors[0],
+    not from contacts[1].name; an old top-level "about" from field, not keywords[0]."""
+    old_parts = re.sub(r"\[\d+\]", "", old_key).split(".")
+    new_parts = re.sub(r"\[\d+\]", "", new_key).split(".")
+    parents = [part.lower() for part in old_parts[:-1] if part not in ("datacite", "other")]
+    parent = max((_name_similarity(part, new_parts[0].lower()) for part in parents), default=0.0)
+    shape = 1.0 if old_key.count("[") == new_key.count("[") else 0.0
+    return _similarity(old_key, new_key) + 2 * parent + shape
+
+
 def _last_name(key: str) -> str:
     return re.sub(r"\[\d+\]", "", key).rsplit(".", 1)[-1].lower()
 
@@ -164,9 +177,9 @@ class _NewValues:
         return loose, CHANGED
 
     def take(self, old_key: str, keys: list[str]) -> str:
-        """The best of `keys` for `old_key`: one not yet taken, of the most alike name."""
+        """The best of `keys` for `old_key`: one not yet taken, of the most alike place."""
         unused = [key for key in keys if key not in self.used] or keys
-        best = max(unused, key=lambda key: _similarity(old_key, key))
+        best = max(unused, key=lambda key: _place_score(old_key, key))
         self.used.add(best)
         return best
 
