@@ -108,6 +108,10 @@ def test_a_fact_is_reported_as_carried_changed_or_not_carried_with_its_reason(mi
         "DataCite holds")
     assert facts[("organ-without-snomed", "other.organ[0].name")]["new_key"] == "organs[0].name"
     assert facts[("sections-in-order", "text: ## Attribution")]["new_key"] == "usage_notes"
+    # Where equal values stand in several places, the fact is the one in the like place.
+    assert facts[("stale-modified", "datacite.author[0].name")]["new_key"] == "authors[0]"  # not contacts[1].name
+    assert facts[("stale-modified", "datacite.provider[1].name")]["new_key"] == "contacts[1].name"
+    assert facts[("stale-modified", "datacite.about")]["new_key"] == "field"  # not keywords[0]
 
 
 def test_a_moved_preview_converts_under_its_doi_and_its_old_address_redirects(migrated):
