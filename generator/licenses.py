@@ -144,9 +144,9 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
                                 "a summary promises co-authorship exactly when obligations lists co-authorship"))
     duo = [str(code) for code in meta.get("duo") or []]
     for code in duo:
-        error = vocabularies.duo_error(code)
-        if error:
-            problems.append(Problem(where, 1, 1, "duo", f"{code}: {error}"))
+        reason = vocabularies.duo_error(code)
+        if reason:
+            problems.append(Problem(where, 1, 1, "duo", f"{code}: {reason}"))
     sources = {str(version): " ".join(str(text).split()) for version, text in (meta.get("versions") or {}).items()}
     return LicenseTemplate(
         id=meta_file.parent.name,
