@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import extruct
 from datacite import schema45
 from lxml import etree
+from test_site import _Links
 
 from generator import catalog, config
 from generator.model import Dataset
@@ -27,7 +28,6 @@ from generator.render.paths import landing_url, page_path
 from generator.site import context
 
 from conftest import ROOT
-from test_site import _Links
 
 SETTINGS = config.load(ROOT / "mkdocs.yml")
 XSD = etree.XMLSchema(etree.parse(str(ROOT / "tests/reference/datacite-4.5-xsd/metadata.xsd")))
