@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from generator import vocabularies
 from generator.errors import Problem, display_path
 
 LOCK_FILE = "published.sha256"
@@ -47,6 +48,7 @@ class LicenseTemplate:
     versions: dict[str, Path]
     sources: dict[str, str] = field(default_factory=dict)  # version -> where its wording comes from
     obligations: frozenset[str] = frozenset()
+    duo: tuple[str, ...] = ()  # the Data Use Ontology terms the license implies (a judgment, explained in docs/use-conditions.md)
 
     @property
     def latest(self) -> str:
@@ -140,6 +142,11 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
     if ("co-author" in meta["summary"].lower()) != ("co-authorship" in obligations):
         problems.append(Problem(where, 1, 1, "summary", "the summary and the obligations disagree on co-authorship: "
                                 "a summary promises co-authorship exactly when obligations lists co-authorship"))
+    duo = [str(code) for code in meta.get("duo") or []]
+    for code in duo:
+        reason = vocabularies.duo_error(code)
+        if reason:
+            problems.append(Problem(where, 1, 1, "duo", f"{code}: {reason}"))
     sources = {str(version): " ".join(str(text).split()) for version, text in (meta.get("versions") or {}).items()}
     return LicenseTemplate(
         id=meta_file.parent.name,
@@ -151,6 +158,7 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
         versions=versions,
         sources=sources,
         obligations=frozenset(obligations),
+        duo=tuple(duo),
     )
 
 
