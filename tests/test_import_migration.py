@@ -172,13 +172,16 @@ def test_each_note_stands_in_the_record_and_check_reports_it_until_removed(migra
             f"{note.removeprefix('# import: ')}; when it is dealt with, delete the comment") in checked.stdout + checked.stderr
     (copy / "datasets" / "aida-stale-modified.yaml").write_text(text.replace(note + "\n", ""), encoding="utf-8")
     checked = subprocess.run([sys.executable, "-m", "generator", "check"], capture_output=True, text=True, cwd=copy)
-    assert "aida-stale-modified.yaml" not in checked.stdout + checked.stderr
+    assert [line for line in (checked.stdout + checked.stderr).splitlines()
+            if "aida-stale-modified.yaml" in line and "(import note)" in line] == []
 
 
 def strip_notes(register: Path) -> None:
-    """What the steward does once each `# import:` note is dealt with."""
+    """What the steward does once each `# import:` note is dealt with, and with what the old records never said
+    (how the clinical data was made anonymous)."""
     for path in (register / "datasets").glob("*.yaml"):
-        path.write_text(re.sub(r"(?m)^ *# import: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
+        text = re.sub(r"(?m)^ *# import: .*\n", "", path.read_text(encoding="utf-8"))
+        path.write_text(text + "deidentification:\n  where: at the caregiver\n", encoding="utf-8")
 
 
 def register_doi(root: Path, fake: FakeDataCite, *args: str) -> subprocess.CompletedProcess[str]:
