@@ -105,3 +105,26 @@ def test_main_deploys_then_syncs_dois_with_secrets_and_test_api_by_default():
     assert jobs["build"]["if"] == "github.ref == 'refs/heads/main'"  # also when started by hand
     holding = [name for name, job in jobs.items() if "secrets." in str(job)]
     assert holding == ["register-dois"]
+
+
+def test_the_job_holding_the_datacite_secrets_installs_only_hashed_dependencies():
+    steps = load(ROOT / ".github/workflows/publish.yml")["jobs"]["register-dois"]["steps"]
+    install = next(step["run"] for step in steps if "pip install" in step.get("run", ""))
+    commands = [line.strip() for line in install.splitlines() if "pip install" in line]
+    assert commands[0] == ".venv/bin/pip install --require-hashes --no-deps -r requirements/publish.txt"
+    assert commands[1:] == [".venv/bin/pip install --no-deps --no-build-isolation ."]  # our own code, nothing fetched
+    assert "make" not in install  # make would install the test tools too, unhashed
+
+
+def test_the_hashed_lock_holds_the_pinned_runtime_dependencies():
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    lock = (ROOT / "requirements" / "publish.txt").read_text(encoding="utf-8")
+    locked = dict(re.findall(r"^([a-z0-9._-]+)==(\S+) \\$", lock, re.MULTILINE))
+    entries = re.findall(r"^[a-z0-9._-]+==\S+ \\\n    --hash=sha256:[0-9a-f]{64}$", lock, re.MULTILINE)
+    assert len(entries) == len(locked)  # every requirement has its hash
+    for requirement in declared:
+        name, _, version = requirement.partition("==")
+        if version:  # exactly pinned in pyproject.toml: the lock has that version (run scripts/lock-publish)
+            assert locked.get(name.lower().replace("_", "-")) == version, requirement

@@ -1,0 +1,128 @@
+// Dataset Register: the cite box. Switches the citation style and copies citations; every style
+// is already in the page, so nothing is fetched. Without JavaScript the default style is shown.
+(function () {
+  "use strict";
+  var KEY = "dataset-register-citation-style";
+
+  function show(style) {
+    document.querySelectorAll(".dr-citation[data-style]").forEach(function (element) {
+      element.hidden = element.getAttribute("data-style") !== style;
+    });
+    document.querySelectorAll(".dr-style-select").forEach(function (select) { select.value = style; });
+  }
+
+  function visibleText(element) {
+    return Array.prototype.filter.call(element.childNodes, function (node) {
+      return !(node.nodeType === 1 && node.hidden);
+    }).map(function (node) { return node.textContent; }).join("").replace(/\s+/g, " ").trim();
+  }
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "absolute";
+    area.style.left = "-9999px";
+    document.body.appendChild(area);
+    area.select();
+    var copied = document.execCommand("copy");
+    document.body.removeChild(area);
+    return copied ? Promise.resolve() : Promise.reject(new Error("copy refused"));
+  }
+
+  function init() {
+    var select = document.querySelector(".dr-style-select");
+    if (!select) { return; }
+    var status = document.querySelector(".dr-copy-status");
+    var saved = null;
+    try { saved = window.localStorage.getItem(KEY); } catch (error) { saved = null; }
+    if (saved && select.querySelector('option[value="' + saved + '"]')) { show(saved); }
+    select.addEventListener("change", function () {
+      show(select.value);
+      try { window.localStorage.setItem(KEY, select.value); } catch (error) { /* private browsing */ }
+    });
+    document.querySelectorAll(".dr-copy").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var text;
+        if (button.getAttribute("data-copy") === "dr-works") {
+          text = Array.prototype.map.call(document.querySelectorAll(".dr-works > li"), function (item, index) {
+            return (index + 1) + ". " + visibleText(item);
+          }).join("\n");
+        } else {
+          text = visibleText(document.querySelector("p.dr-citation:not([hidden])"));
+        }
+        copy(text).then(function () {
+          if (status) { status.textContent = "Copied."; }
+        }, function () {
+          if (status) { status.textContent = "Copying was refused: select the text and copy it."; }
+        });
+      });
+    });
+  }
+
+  // The dataset list: facets and sorting, kept in the URL so that a filtered view can be shared.
+  var ORDER = {
+    title: function (a, b) { return a.getAttribute("data-title").localeCompare(b.getAttribute("data-title")); },
+    year: function (a, b) { return b.getAttribute("data-year").localeCompare(a.getAttribute("data-year")); },
+    size: function (a, b) { return Number(b.getAttribute("data-size")) - Number(a.getAttribute("data-size")); }
+  };
+
+  function initFilters() {
+    var form = document.querySelector(".dr-filters");
+    if (!form) { return; }
+    form.hidden = false;
+    var list = document.querySelector(".dr-cards");
+    var cards = Array.prototype.slice.call(list.children);
+    var count = document.querySelector(".dr-count");
+    var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      if (params.has(select.name)) { select.value = params.get(select.name); }
+      if (select.selectedIndex < 0) { select.selectedIndex = 0; }  // a value the list does not have
+    });
+
+    function apply() {
+      var wanted = {};
+      selects.forEach(function (select) {
+        if (select.name !== "sort" && select.value) { wanted[select.name] = select.value; }
+      });
+      var shown = 0;
+      cards.forEach(function (card) {
+        var match = Object.keys(wanted).every(function (facet) {
+          return (card.getAttribute("data-" + facet) || "").split("|").indexOf(wanted[facet]) >= 0;
+        });
+        card.hidden = !match;
+        if (match) { shown += 1; }
+      });
+      var sort = form.elements.sort.value;
+      cards.slice().sort(ORDER[sort] || ORDER.title).forEach(function (card) { list.appendChild(card); });
+      count.textContent = shown + " of " + cards.length + " datasets";
+      var query = new URLSearchParams();
+      Object.keys(wanted).forEach(function (facet) { query.set(facet, wanted[facet]); });
+      if (sort !== "title") { query.set("sort", sort); }
+      var text = query.toString();
+      window.history.replaceState(null, "", text ? "?" + text : window.location.pathname);
+    }
+
+    form.addEventListener("change", apply);
+    form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+    apply();
+  }
+
+  function start() {
+    // The theme's search dialog has no name of its own; screen readers announce this one.
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.getAttribute("aria-label")) { dialog.setAttribute("aria-label", "Search"); }
+    init();
+    initFilters();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

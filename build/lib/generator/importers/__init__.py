@@ -1,0 +1,1 @@
+"""Importers: other registers' records into this register's format."""

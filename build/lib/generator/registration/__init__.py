@@ -1,0 +1,1 @@
+"""Registration: model → DataCite payload (render.datacite) → plan → client → state at DataCite."""

@@ -1,0 +1,67 @@
+"""Renderers: each turns one validated record into one output format, as a pure function."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.config import SiteConfig
+from generator.licenses import LicenseLibrary
+from generator.model import Dataset
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer may know besides the record: the site settings, licenses and the other records."""
+
+    config: SiteConfig
+    licenses: LicenseLibrary
+    datasets: dict[str, Dataset] = field(default_factory=dict)
+
+
+def template_env(directory: Path = TEMPLATES, *, html: bool = True) -> jinja2.Environment:
+    """A strict Jinja environment; HTML output is autoescaped."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        undefined=jinja2.StrictUndefined,
+        autoescape=html,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
+
+
+def escape_markdown(text: str) -> str:
+    """Make contributor text literal inside generated Markdown: HTML as entities, emphasis and links escaped."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def dump_json(data: Any) -> str:
+    """The one JSON serialisation of the project: sorted keys, two-space indent, final newline, no Nones."""
+    return json.dumps(_drop_none(data), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _drop_none(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {key: _drop_none(value) for key, value in data.items() if value is not None}
+    if isinstance(data, list):
+        return [_drop_none(value) for value in data]
+    return data
+
+
+def join_names(names: list[str]) -> str:
+    """`A`, `A and B`, `A, B, and C`: the serial-comma list the AIDA licenses use."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]

@@ -1,0 +1,217 @@
+"""The register as a DCAT-AP 3 catalog with the HealthDCAT-AP properties the records can fill: JSON-LD and Turtle.
+
+Checked in the tests against the official DCAT-AP 3.0.1 SHACL shapes (tests/reference/dcat-ap-3.0.1-shacl/).
+DCAT-AP puts licences on a Distribution, which says how the data is obtained: the data of this
+register is not a public download, so each dataset has one distribution whose access URL is the
+Access section of its landing page (the access procedure), with the first usage license as its
+licence and the other licenses as rights statements. What the records cannot fill yet is listed in
+docs/dcat.md.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.config import DATA_THEMES
+from generator.model import Agent, Dataset
+from generator.render import RenderContext, license_text
+from generator.render.paths import doi_url, landing_url
+
+CONTEXT = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
+           "vcard": "http://www.w3.org/2006/vcard/ns#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+           "skos": "http://www.w3.org/2004/02/skos/core#", "adms": "http://www.w3.org/ns/adms#",
+           "dcatap": "http://data.europa.eu/r5r/", "healthdcatap": "http://healthdataportal.eu/ns/health#"}
+EU = "http://publications.europa.eu/resource/authority/"
+ACCESS_RIGHTS = EU + "access-right/"
+THEMES = EU + "data-theme"
+# The metadata itself, as DataCite publishes it: CC0.
+METADATA_LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
+
+
+def _typed(iri: str, kind: str) -> dict[str, str]:
+    """A node that DCAT-AP wants with its class stated (a landing page is a foaf:Document, and so on)."""
+    return {"@id": iri, "@type": kind}
+
+
+def _concept(iri: str, label: str) -> dict[str, str]:
+    """A term of an EU vocabulary, with the label DCAT-AP requires of every skos:Concept."""
+    return {"@id": iri, "@type": "skos:Concept", "skos:prefLabel": label}
+
+
+def _date(value: Any) -> dict[str, str]:
+    return {"@value": value.isoformat(), "@type": "xsd:date"}
+
+
+def _count(value: int) -> dict[str, str]:
+    return {"@value": str(value), "@type": "xsd:nonNegativeInteger"}
+
+
+def _agent(agent: Agent) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": ["foaf:Agent", "foaf:Person" if agent.is_person else "foaf:Organization"],
+                            "foaf:name": agent.display_name}
+    if agent.orcid:
+        node["@id"] = f"https://orcid.org/{agent.orcid}"
+    elif agent.ror:
+        node["@id"] = f"https://ror.org/{agent.ror}"
+    return node
+
+
+def access_right(dataset: Dataset, ctx: RenderContext) -> str:
+    """The EU access-right code: a withdrawn dataset's data is not available at all."""
+    if dataset.status == "withdrawn":
+        return "NON_PUBLIC"
+    licenses = license_text.build(dataset, ctx, with_texts=False)
+    return "RESTRICTED" if any(text.controlled_access for text in licenses) else "PUBLIC"
+
+
+def _distribution(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
+    """How the data is obtained: the access procedure on the landing page, under the dataset's licenses."""
+    landing = landing_url(ctx.config, dataset.doi)
+    licenses = license_text.build(dataset, ctx, with_texts=False)
+    usage = [text for text in licenses if not text.controlled_access] or licenses
+    node: dict[str, Any] = {
+        "@id": landing + "#distribution",
+        "@type": "dcat:Distribution",
+        "dct:title": "Access to the data",
+        "dct:description": ("The data is not a public download. Access is given on request, as the landing page's "
+                            "Access section describes." if access_right(dataset, ctx) == "RESTRICTED"
+                            else "How to obtain the data is described in the landing page's Access section."),
+        "dcat:accessURL": {"@id": landing + "#access"},
+        "dct:license": _typed(usage[0].url, "dct:LicenseDocument"),
+        "dct:rights": [_typed(text.url, "dct:RightsStatement") for text in licenses if text is not usage[0]],
+    }
+    if dataset.size_bytes is not None:
+        node["dcat:byteSize"] = _count(dataset.size_bytes)
+    if dataset.status == "withdrawn":
+        node["adms:status"] = _concept(EU + "distribution-status/WITHDRAWN", "Withdrawn")
+    else:  # a registered DOI keeps its landing page and access procedure
+        node["dcatap:availability"] = _concept(EU + "planned-availability/STABLE", "Stable")
+    return node
+
+
+def _health(dataset: Dataset) -> dict[str, Any]:
+    """HealthDCAT-AP properties that a record states (counts and ages are never guessed)."""
+    node: dict[str, Any] = {}
+    if dataset.counts and dataset.counts.patients is not None:
+        node["healthdcatap:numberOfUniqueIndividuals"] = _count(dataset.counts.patients)
+    if dataset.counts and dataset.counts.scans is not None:
+        node["healthdcatap:numberOfRecords"] = _count(dataset.counts.scans)
+    if dataset.age_span:
+        youngest, oldest = dataset.age_span.split("-")
+        node["healthdcatap:minTypicalAge"] = _count(int(youngest))
+        node["healthdcatap:maxTypicalAge"] = _count(int(oldest))
+    return node
+
+
+def _dataset(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@id": doi_url(dataset.doi),
+        "@type": "dcat:Dataset",
+        "dct:identifier": dataset.doi,
+        "dct:title": dataset.title,
+        "dct:description": " ".join(dataset.description.split()),
+        "dcat:keyword": list(dataset.keywords),
+        "dcat:theme": [_concept(f"{THEMES}/{code}", DATA_THEMES[code]) for code in ctx.config.themes],
+        "dct:issued": _date(dataset.published),
+        "dcat:landingPage": _typed(landing_url(ctx.config, dataset.doi), "foaf:Document"),
+        "dct:publisher": {"@id": ctx.config.site_url + "#publisher"},
+        "dct:creator": [_agent(author) for author in dataset.authors],
+        "dct:accessRights": _typed(ACCESS_RIGHTS + access_right(dataset, ctx), "dct:RightsStatement"),
+        "dcat:contactPoint": [{"@type": "vcard:Kind", "vcard:fn": contact.name,
+                               **({"vcard:hasEmail": {"@id": f"mailto:{contact.email}"}} if contact.email else {})}
+                              for contact in dataset.contacts],
+        "dcat:distribution": _distribution(dataset, ctx),
+        **_health(dataset),
+    }
+    if dataset.modified:
+        node["dct:modified"] = _date(dataset.modified)
+    if dataset.version:
+        node["dcat:version"] = dataset.version
+    return node
+
+
+def catalog(datasets: list[Dataset], ctx: RenderContext) -> dict[str, Any]:
+    """catalog.jsonld: one dcat:Dataset per public record, sorted by DOI."""
+    site = ctx.config.site_url
+    dates = [dataset.published for dataset in datasets]
+    changes = [dataset.modified or dataset.published for dataset in datasets]
+    node: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@id": site + "catalog",
+        "@type": "dcat:Catalog",
+        "dct:title": ctx.config.site_name,
+        "dct:description": f"Datasets of {ctx.config.publisher}, with DOIs and license terms.",
+        "foaf:homepage": _typed(site, "foaf:Document"),
+        "dct:publisher": {"@id": site + "#publisher", "@type": "foaf:Agent", "foaf:name": ctx.config.publisher},
+        "dct:language": _typed(EU + "language/ENG", "dct:LinguisticSystem"),
+        "dct:license": _typed(METADATA_LICENSE, "dct:LicenseDocument"),
+        "dcat:themeTaxonomy": {"@id": THEMES, "@type": "skos:ConceptScheme", "dct:title": "Data theme"},
+        "dcat:dataset": [_dataset(dataset, ctx) for dataset in sorted(datasets, key=lambda ds: ds.doi)],
+    }
+    if dates:
+        node["dct:issued"] = _date(min(dates))
+        node["dct:modified"] = _date(max(changes))
+    return node
+
+
+# --- Turtle -------------------------------------------------------------------------------------
+
+def _term(value: Any) -> str:
+    """A Turtle term: an IRI, a typed literal, a compact name, or a string."""
+    if isinstance(value, dict) and "@value" in value:
+        return f"{_string(value['@value'])}^^{value['@type']}"
+    if isinstance(value, dict) and set(value) == {"@id"}:
+        return f"<{value['@id']}>"
+    if isinstance(value, dict):
+        return "[ " + " ; ".join(f"{_predicate(key)} {item if key == '@type' else _term(item)}"
+                                 for key, item in _pairs(value)) + " ]"
+    return _string(str(value))
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # JSON string escapes are valid Turtle string escapes
+
+
+def _predicate(key: str) -> str:
+    return "a" if key == "@type" else key
+
+
+def _pairs(node: dict[str, Any]) -> list[tuple[str, Any]]:
+    pairs = []
+    for key, value in node.items():
+        if key in ("@id", "@context"):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((key, item))
+    return pairs
+
+
+def _subject(node: dict[str, Any], more: list[dict[str, Any]]) -> str:
+    """One subject's block; nested nodes that have an @id of their own are queued in `more`."""
+    lines = [f"<{node['@id']}>"]
+    pairs = _pairs(node)
+    for index, (key, value) in enumerate(pairs):
+        if key == "@type":
+            text = value
+        elif isinstance(value, dict) and "@id" in value and len(value) > 1:
+            more.append(value)
+            text = f"<{value['@id']}>"
+        else:
+            text = _term(value)
+        lines.append(f"    {_predicate(key)} {text} {';' if index < len(pairs) - 1 else '.'}")
+    return "\n".join(lines)
+
+
+def turtle(graph: dict[str, Any]) -> str:
+    """catalog.ttl: the same graph as catalog.jsonld, in Turtle."""
+    lines = [f"@prefix {prefix}: <{iri}> ." for prefix, iri in graph["@context"].items()]
+    queue: list[dict[str, Any]] = [{key: value for key, value in graph.items() if key != "@context"}]
+    blocks, done = [], set()
+    while queue:
+        node = queue.pop(0)
+        if node["@id"] in done:
+            continue
+        done.add(node["@id"])
+        blocks.append(_subject(node, queue))
+    return "\n".join(lines) + "\n\n" + "\n\n".join(blocks) + "\n"

@@ -1,0 +1,59 @@
+"""The register's home page: every public dataset, with facets and sorting that work in the browser."""
+
+from __future__ import annotations
+
+import nh3
+
+from generator.catalog import Catalog
+from generator.model import Dataset
+from generator.render import RenderContext, license_text, template_env
+from generator.render.page import Page
+from generator.render.paths import doi_url, page_path, thumbnail_path
+
+_env = template_env()
+FACETS = {"modality": "Modality", "organ": "Organ", "field": "Field", "access": "Access", "status": "Status",
+          "origin": "Origin", "collection": "Collection"}
+
+
+def facet_values(dataset: Dataset, ctx: RenderContext) -> dict[str, list[str]]:
+    """The values a dataset has for each facet of the list."""
+    controlled = any(text.controlled_access for text in license_text.build(dataset, ctx, with_texts=False))
+    return {
+        "modality": list(dataset.modalities),
+        "organ": [organ.name for organ in dataset.organs],
+        "field": [dataset.field] if dataset.field else [],
+        "access": ["Controlled access" if controlled else "Open access"],
+        "status": [dataset.status.capitalize()],
+        "origin": ["Synthetic"] if dataset.synthetic else [dataset.origin] if dataset.origin else [],
+        "collection": list(dataset.collections),
+    }
+
+
+def summary(dataset: Dataset, limit: int = 200) -> str:
+    """The description's first paragraph as plain text, shortened at a word."""
+    text = " ".join(nh3.clean(dataset.description.strip().split("\n\n")[0], tags=set()).split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def render(catalog: Catalog, ctx: RenderContext) -> Page:
+    """The home page, index.md."""
+    datasets = sorted((entry.dataset for entry in catalog.public), key=lambda ds: ds.title.lower())
+    facets = {dataset.doi: facet_values(dataset, ctx) for dataset in datasets}
+    options: dict[str, list[str]] = {
+        facet: sorted({value for values in facets.values() for value in values[facet]}, key=str.lower) for facet in FACETS
+    }
+    html = _env.get_template("home.html.j2").render(
+        site_name=catalog.config.site_name,
+        datasets=datasets,
+        facets=facets,
+        facet_labels={facet: label for facet, label in FACETS.items() if options[facet]},
+        options=options,
+        page_path=page_path,
+        doi_url=doi_url,
+        summary=summary,
+        thumbnail=lambda ds: thumbnail_path(ds.doi) if ds.images else None,
+        joined=lambda values: "|".join(values),
+    )
+    # The list repeats every dataset's summary; leaving it out of the search index keeps the index small
+    # (the browser loads it with the first page) and sends searches to the datasets' own pages.
+    return Page(title=catalog.config.site_name, body=html, search_exclude=True)

@@ -1,0 +1,81 @@
+"""Every path of the site, and the one rule that keeps record text from choosing a path outside it.
+
+A DOI suffix and an image file name become parts of paths, so the record checks hold both to the
+safe-segment rule of identifiers.segment_error: never empty, `.`, `..`, a hidden file, or a character
+that means something else in a path or URL. `checked` proves every path of the built tree is a
+plain relative path inside the output folder.
+Also the small formatting helpers every page shares.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import PurePosixPath
+
+from generator.config import SiteConfig
+
+THUMBNAIL = "thumbnail.jpg"  # the list's picture of a dataset, beside its landing page
+
+
+def checked(path: str) -> str:
+    """`path` itself if it is a plain relative path inside the output folder, else ValueError.
+
+    The record checks (suffix_error, segment_error) make this unreachable for valid records; it is the proof.
+    """
+    trimmed = path.removesuffix("/")
+    if not trimmed or path.startswith("/") or "\\" in path or posixpath.normpath(trimmed) != trimmed or trimmed.startswith(".."):
+        raise ValueError(f"{path!r} is not a path inside the site")
+    return path
+
+
+def doi_url(doi: str) -> str:
+    """The DOI as a link, the way DataCite asks DOIs to be shown."""
+    return f"https://doi.org/{doi}"
+
+
+def page_path(doi: str) -> str:
+    """Site path of a dataset's landing page: the DOI itself, so that migrated DOIs keep resolving."""
+    return f"{doi.lower()}/"
+
+
+def landing_url(config: SiteConfig, doi: str) -> str:
+    """The landing page URL of a DOI: the one rule for the site and for DataCite."""
+    return config.site_url + page_path(doi)
+
+
+def root_from(path: str) -> str:
+    """Relative link from a page at `path` (e.g. 10.1/a/b/) back to the site root."""
+    return "../" * len(PurePosixPath(path).parts)
+
+
+def image_name(file: str) -> str:
+    """Site file name of an example image, next to the landing page."""
+    return f"images/{PurePosixPath(file).name}"
+
+
+def image_path(doi: str, file: str) -> str:
+    return page_path(doi) + image_name(file)
+
+
+def thumbnail_path(doi: str) -> str:
+    return page_path(doi) + THUMBNAIL
+
+
+def api_path(doi: str) -> str:
+    """api/v1/datasets/<doi>.json, one file per dataset."""
+    return f"api/v1/datasets/{doi.lower()}.json"
+
+
+def built_path(path: str) -> str:
+    """Where a file of the tree ends up in the built site: pages (index.md) become index.html."""
+    return path.removesuffix(".md") + ".html" if path.endswith(".md") else path
+
+
+def human_size(size: int) -> str:
+    """Bytes in decimal units, as storage is sold: 4.5 GB, 2.4 TB."""
+    value = float(size)
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
+        if value < 1000 or unit == "PB":
+            return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}".replace(".0 ", " ")
+        value /= 1000
+    raise AssertionError("unreachable")

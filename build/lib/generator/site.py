@@ -1,0 +1,116 @@
+"""The register's pages as a virtual tree of files, independent of the site builder; its paths come from render.paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import reference
+from generator.catalog import Catalog
+from generator.errors import KeyPath
+from generator.model import Dataset
+from generator.parallel import fork_map
+from generator.render import RenderContext, api, dcat, dump_json, home, landing, license_page, license_text, overview
+from generator.render.formats import OUTPUTS
+from generator.render.license_text import license_page_path
+from generator.render.page import Page
+from generator.render.paths import api_path, built_path, checked, image_path, page_path, thumbnail_path
+from generator.schema import record_schema
+from generator.thumbnails import thumbnail
+
+# A finished HTML page; text to write (Markdown only for the record-format and contributor pages); a file to copy.
+Content = Page | str | Path
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def context(catalog: Catalog) -> RenderContext:
+    return RenderContext(catalog.config, catalog.licenses, {entry.dataset.doi: entry.dataset for entry in catalog.entries})
+
+
+class _Tree(dict[str, Content]):
+    """Refuses a path outside the site, or one written twice.
+
+    `register check` reports both as located errors (catalog's output-path check), so for a checked
+    register neither can happen: this is the proof, not the message.
+    """
+
+    def __setitem__(self, path: str, content: Content) -> None:
+        if path in self:
+            raise ValueError(f"two outputs claim the site path {path}")
+        super().__setitem__(checked(path), content)
+
+
+def build_tree(catalog: Catalog) -> dict[str, Content]:
+    """Every generated file of the site, keyed by its path relative to the docs folder."""
+    ctx = context(catalog)
+    tree = _Tree()
+    tree["index.md"] = home.render(catalog, ctx)
+    for files in fork_map(lambda entry: dataset_files(entry.dataset, ctx), catalog.entries):
+        for path, content in files.items():
+            tree[path] = content
+    thumbnails = catalog.config.root / ".cache" / "thumbnails"
+    for entry in catalog.entries:
+        for image in entry.dataset.images:
+            tree[image_path(entry.dataset.doi, image.file)] = entry.doc.path.parent / image.file
+        if entry.dataset.images:
+            first = entry.doc.path.parent / entry.dataset.images[0].file
+            tree[thumbnail_path(entry.dataset.doi)] = thumbnail(first, thumbnails)
+    public = [entry.dataset for entry in catalog.public]
+    tree["api/v1/datasets.json"] = api.datasets_json(public, ctx)
+    tree["api/v1/schema.json"] = api.schema()
+    for dataset in public:
+        tree[api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
+    catalog_graph = dcat.catalog(public, ctx)
+    tree["catalog.jsonld"] = dump_json(catalog_graph)
+    tree["catalog.ttl"] = dcat.turtle(catalog_graph)
+    tree["feed.xml"] = api.atom(public, ctx)
+    tree["robots.txt"] = api.robots(ctx)
+    tree["metrics/index.md"] = overview.metrics(public)
+    for path, page in overview.collections(public).items():
+        tree[path] = page
+    tree["licenses/index.md"] = license_page.render_index(catalog.licenses)
+    for template in catalog.licenses.templates.values():
+        for version in template.versions:
+            tree[license_page_path(template.id, version) + "index.md"] = license_page.render(template, version)
+    tree["assets/register.css"] = ASSETS / "register.css"
+    tree["assets/register.js"] = ASSETS / "register.js"
+    tree["schema/dataset.schema.json"] = record_schema()
+    tree["record-format.md"] = reference.render(catalog.config.datasets_dir / "aida-example-full.yaml")
+    guide = catalog.config.root / "CONTRIBUTING.md"
+    if guide.is_file():
+        tree["contributing.md"] = guide.read_text(encoding="utf-8")
+    return dict(tree)
+
+
+def dataset_outputs(dataset: Dataset) -> list[tuple[str, KeyPath, str]]:
+    """Every path of the built site a dataset claims, as (path, the record key it comes from, what it is).
+
+    `register check` compares these across records, so two records can never write the same file.
+    """
+    base = page_path(dataset.doi)
+    claims: list[tuple[str, KeyPath, str]] = [(built_path(base + "index.md"), ("doi",), "landing page")]
+    for name in [landing.AGREEMENT_FILE, *(output.name for output in OUTPUTS)]:
+        claims.append((base + name, ("doi",), f"file {name}"))
+    claims.append((api_path(dataset.doi), ("doi",), "API file"))
+    for i, image in enumerate(dataset.images):
+        claims.append((image_path(dataset.doi, image.file), ("images", i, "file"), f"image {image.file!r}"))
+    if dataset.images:
+        claims.append((thumbnail_path(dataset.doi), ("doi",), "thumbnail"))
+    return claims
+
+
+def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]:
+    """The generated files of one dataset: its landing page, and its metadata and citations beside it.
+
+    Rendering is most of the register's share of a build, so build_tree spreads it over the cores.
+    """
+    base = page_path(dataset.doi)
+    files: dict[str, Page | str] = {base + "index.md": landing.render(dataset, ctx)}
+    agreement = license_text.agreement(dataset, ctx)
+    if agreement:
+        files[base + landing.AGREEMENT_FILE] = agreement
+    return files | {base + output.name: output.render(dataset, ctx) for output in OUTPUTS}
+
+
+def hidden_paths(catalog: Catalog) -> set[str]:
+    """Site paths of preview pages, to be kept out of the sitemap and the search index."""
+    return {page_path(entry.dataset.doi) for entry in catalog.entries if entry.dataset.hidden}
