@@ -22,6 +22,9 @@ from generator.errors import Problem, display_path
 
 LOCK_FILE = "published.sha256"
 OBLIGATIONS = ("cite", "co-authorship")  # what a license may ask of publications; an acknowledgement is a parameter
+# Who may use data under a license (`access: {level, who}` in license.yaml): anyone; the hub's partners, on request;
+# eligible researchers, on an approved request. render/access.py turns a dataset's licenses into one of them.
+ACCESS_LEVELS = ("open", "partners", "controlled")
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,17 @@ class LicenseTemplate:
     id: str
     title: str
     summary: str
-    controlled_access: bool
+    access: str  # one of ACCESS_LEVELS
     parameters: dict[str, Parameter]
     agreement: bool
     versions: dict[str, Path]
     sources: dict[str, str] = field(default_factory=dict)  # version -> where its wording comes from
     obligations: frozenset[str] = frozenset()
+    users: str | None = None  # who the partners are, for access level "partners", e.g. "AIDA partners"
+
+    @property
+    def controlled_access(self) -> bool:
+        return self.access == "controlled"
 
     @property
     def latest(self) -> str:
@@ -140,17 +148,26 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
     if ("co-author" in meta["summary"].lower()) != ("co-authorship" in obligations):
         problems.append(Problem(where, 1, 1, "summary", "the summary and the obligations disagree on co-authorship: "
                                 "a summary promises co-authorship exactly when obligations lists co-authorship"))
+    access = meta.get("access") if isinstance(meta.get("access"), dict) else {}
+    level, users = access.get("level"), access.get("who")
+    if level not in ACCESS_LEVELS:
+        problems.append(Problem(where, 1, 1, "access.level", "say who may use data under this license: access: {level: "
+                                + " | ".join(ACCESS_LEVELS) + "} (partners also needs who:, e.g. who: AIDA partners)"))
+        level = "controlled"  # the report stops the build; until then, claim nothing more open than that
+    elif level == "partners" and not isinstance(users, str):
+        problems.append(Problem(where, 1, 1, "access.who", "name the partners who may use the data, e.g. who: AIDA partners"))
     sources = {str(version): " ".join(str(text).split()) for version, text in (meta.get("versions") or {}).items()}
     return LicenseTemplate(
         id=meta_file.parent.name,
         title=meta["title"],
         summary=meta["summary"],
-        controlled_access=bool(meta.get("controlled_access")),
+        access=str(level),
         parameters=parameters,
         agreement=bool(meta.get("agreement")),
         versions=versions,
         sources=sources,
         obligations=frozenset(obligations),
+        users=users if isinstance(users, str) else None,
     )
 
 

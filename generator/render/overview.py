@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from typing import Callable, Iterable
 
 import iso3166
 from markupsafe import Markup, escape
@@ -12,17 +12,38 @@ from generator.model import Dataset
 from generator.render.paths import front_matter, human_size, page_path, root_from
 
 
-def totals(datasets: Iterable[Dataset]) -> dict[str, str]:
-    """Datasets, size and counts summed, formatted for a table."""
+INCLUSION_RULE = ("Counted: published datasets from patients. Previews are left out; synthetic datasets and withdrawn "
+                  "datasets are counted apart. A count a record does not state is \u201cnot stated\u201d, never 0.")
+
+
+def counted(datasets: Iterable[Dataset]) -> tuple[list[Dataset], list[Dataset], list[Dataset]]:
+    """The one inclusion rule of every total and chart: (counted, synthetic, withdrawn), each dataset in one of them."""
     items = list(datasets)
-    def total(attribute: str) -> int:
-        return sum(getattr(ds.counts, attribute) or 0 for ds in items if ds.counts)
+    withdrawn = [ds for ds in items if ds.status == "withdrawn"]
+    synthetic = [ds for ds in items if ds.synthetic and ds.status != "withdrawn"]
+    return [ds for ds in items if not ds.synthetic and ds.status != "withdrawn"], synthetic, withdrawn
+
+
+def _sum(values: list[int | None], fmt: Callable[[int], str]) -> str:
+    """A total of the values records state, saying how many records state none."""
+    known = [value for value in values if value is not None]
+    if not known:
+        return "Not stated"
+    missing = len(values) - len(known)
+    return fmt(sum(known)) + (f" (not stated for {missing} of {len(values)} datasets)" if missing else "")
+
+
+def totals(datasets: Iterable[Dataset]) -> dict[str, str]:
+    """Datasets, size and counts summed over the records that state them, formatted for a table."""
+    items = list(datasets)
+    def count(attribute: str) -> str:
+        return _sum([getattr(ds.counts, attribute) if ds.counts else None for ds in items], lambda n: f"{n:,}")
     return {
         "Datasets": f"{len(items):,}",
-        "Size": human_size(sum(ds.size_bytes or 0 for ds in items)),
-        "Patients": f"{total('patients'):,}",
-        "Scans": f"{total('scans'):,}",
-        "Annotations": f"{total('annotations'):,}",
+        "Size": _sum([ds.size_bytes for ds in items], human_size),
+        "Patients": count("patients"),
+        "Scans": count("scans"),
+        "Annotations": count("annotations"),
     }
 
 
@@ -37,7 +58,8 @@ def bar_chart(title: str, rows: list[tuple[str, int]], ident: str) -> str:
     """A horizontal bar chart as inline SVG, readable without JavaScript; the same numbers go in a table beside it."""
     if not rows:
         return ""
-    width, bar, gap, label_width = 640, 20, 8, 200
+    # Drawn 360 units wide, so that at a phone's 340 px the 13-unit text stays about 12 px.
+    width, bar, gap, label_width = 360, 20, 8, 140
     scale = (width - label_width - 60) / max(value for _, value in rows)
     height = len(rows) * (bar + gap) + gap
     parts = [f'<svg class="dr-chart" role="img" aria-labelledby="{ident}" viewBox="0 0 {width} {height}" '
@@ -45,10 +67,15 @@ def bar_chart(title: str, rows: list[tuple[str, int]], ident: str) -> str:
     for index, (label, value) in enumerate(rows):
         y = gap + index * (bar + gap)
         length = max(1.0, value * scale)
-        parts.append(f'<text x="{label_width - 8}" y="{y + bar * 0.75:.0f}" text-anchor="end">{escape(label)}</text>'
+        parts.append(f'<text x="{label_width - 8}" y="{y + bar * 0.75:.0f}" text-anchor="end">{escape(_short(label))}</text>'
                      f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" fill="#1e40af"></rect>'
                      f'<text x="{label_width + length + 6:.1f}" y="{y + bar * 0.75:.0f}">{value:,}</text>')
     return "".join(parts) + "</svg>"
+
+
+def _short(label: str, limit: int = 20) -> str:
+    """A chart label that fits its 140 units; the table beside the chart has the whole name."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def _breakdown(title: str, counter: Counter[str], ident: str) -> str:
@@ -59,20 +86,19 @@ def _breakdown(title: str, counter: Counter[str], ident: str) -> str:
 
 
 def metrics(datasets: list[Dataset]) -> str:
-    """Markdown source of metrics/index.md. Synthetic data is counted apart from data from patients."""
-    real = [ds for ds in datasets if not ds.synthetic]
-    synthetic = [ds for ds in datasets if ds.synthetic]
-    parts = ['<div class="dr-metrics">', "<h1>Metrics</h1>",
-             f"<p>Published datasets, previews left out. {len(synthetic)} synthetic dataset"
-             f"{'s are' if len(synthetic) != 1 else ' is'} counted apart.</p>",
+    """Markdown source of metrics/index.md: every total and chart under the one inclusion rule (counted())."""
+    real, synthetic, withdrawn = counted(datasets)
+    apart = [f"{len(group)} {name} dataset{'s' if len(group) != 1 else ''}"
+             for name, group in (("synthetic", synthetic), ("withdrawn", withdrawn)) if group]
+    parts = ['<div class="dr-metrics">', "<h1>Metrics</h1>", f"<p>{escape(INCLUSION_RULE)}</p>",
              '<section aria-labelledby="totals"><h2 id="totals">Totals</h2>',
-             _table([(k, f"{v} (+ {s} synthetic)" if synthetic else v)
-                     for (k, v), s in zip(totals(real).items(), totals(synthetic).values())], ("", "Data from patients")),
+             _table(list(totals(real).items()), ("", "Data from patients")),
+             f"<p>Counted apart: {', '.join(apart)}.</p>" if apart else "",
              "</section>"]
     parts.append(_breakdown("Datasets by field", Counter(ds.field or "Not stated" for ds in real), "field"))
     parts.append(_breakdown("Datasets by modality", Counter(m for ds in real for m in ds.modalities), "modality"))
     parts.append(_breakdown("Datasets by organ", Counter(o.name for ds in real for o in ds.organs), "organ"))
-    countries = Counter(iso3166.countries_by_alpha2[c].name for ds in datasets for c in ds.countries_shared)
+    countries = Counter(iso3166.countries_by_alpha2[c].name for ds in real for c in ds.countries_shared)
     parts.append(_breakdown("Datasets shared with each country", countries, "countries"))
     parts.append("</div>")
     return front_matter({"title": "Metrics"}) + "\n".join(parts) + "\n"
@@ -101,5 +127,6 @@ def collections(datasets: list[Dataset]) -> dict[str, str]:
                        for ds in sorted(sets, key=lambda ds: ds.title.lower()))
         pages[path + "index.md"] = front_matter({"title": collection_title(slug)}) + (
             f'<div class="dr-collection"><h1>{escape(collection_title(slug))}</h1>'
-            f'{_table(totals(sets), ("", "Total"))}<ul>{rows}</ul></div>\n')
+            f'{_table(totals(counted(sets)[0]), ("", "Data from patients"))}<p>{escape(INCLUSION_RULE)}</p>'
+            f'<ul>{rows}</ul></div>\n')
     return pages
