@@ -108,6 +108,8 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
     path = page_path(dataset.doi)
     root = root_from(path)
     successor = dataset.withdrawal.successor if dataset.withdrawal else None
+    licenses = license_text.build(dataset, ctx)
+    notice = f"Copyright {dataset.copyright.year}"
     html = _env.get_template("landing.html.j2").render(
         ds=dataset,
         doi_url=citation.doi_url(dataset.doi),
@@ -123,7 +125,9 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
         access=access.classify(dataset, ctx),
         status_label=STATUS[dataset.status],
         file_stem=file_stem(dataset),
-        licenses=license_text.build(dataset, ctx),
+        licenses=licenses,
+        # The copyright once: a license text that states it (shown unless withdrawn) makes the page's own line redundant.
+        copyright_stated=dataset.status != "withdrawn" and any(notice in (text.markdown or "") for text in licenses),
         license_html=lambda text: Markup(to_html(text)),
         image_name=image_name,
         root=root,

@@ -73,7 +73,7 @@ def bar_chart(title: str, rows: list[tuple[str, int]], ident: str) -> str:
     return "".join(parts) + "</svg>"
 
 
-def _short(label: str, limit: int = 20) -> str:
+def _short(label: str, limit: int = 17) -> str:
     """A chart label that fits its 140 units; the table beside the chart has the whole name."""
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
