@@ -30,6 +30,17 @@ class Access:
     label: str  # e.g. "AIDA partners, on request"
 
     @property
+    def explanation(self) -> str:
+        """The label as a sentence, for machines that show it alone (schema.org conditionsOfAccess)."""
+        return {
+            "open": "anyone may use the data under its license",
+            "own-terms": "who may use the data, and how, is stated in the dataset's own license text",
+            "partners": "only partners of the hub may use the data, after an approved access request",
+            "controlled": "available to eligible researchers after an approved access request",
+            "withdrawn": "the data is no longer available",
+        }[self.level]
+
+    @property
     def open(self) -> bool:
         return self.level == "open"
 
