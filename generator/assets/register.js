@@ -98,19 +98,21 @@
       });
       var shown = 0;
       var askedWithdrawn = wanted.status === "Withdrawn" || wanted.access === "Not available: withdrawn";
-      var withheld = 0;
       cards.forEach(function (card) {
         var match = Object.keys(wanted).every(function (facet) {
           return (card.getAttribute("data-" + facet) || "").split("|").indexOf(wanted[facet]) >= 0;
         });
         // Withdrawn datasets are out of the list unless asked for: their data is gone, their successor is listed.
-        if (match && !askedWithdrawn && card.classList.contains("dr-card-withdrawn")) { match = false; withheld += 1; }
+        if (!askedWithdrawn && card.classList.contains("dr-card-withdrawn")) { match = false; }
         card.hidden = !match;
         if (match) { shown += 1; }
       });
       var sort = form.elements.sort.value;
       cards.slice().sort(ORDER[sort] || ORDER.title).forEach(function (card) { list.appendChild(card); });
-      count.textContent = shown + " of " + (cards.length - withheld) + " datasets shown";
+      var listed = cards.filter(function (card) {
+        return askedWithdrawn || !card.classList.contains("dr-card-withdrawn");
+      }).length;
+      count.textContent = shown + " of " + listed + " datasets shown";
       var query = new URLSearchParams();
       Object.keys(wanted).forEach(function (facet) { query.set(facet, wanted[facet]); });
       if (sort !== "title") { query.set("sort", sort); }

@@ -12,8 +12,8 @@ from generator.model import Dataset
 from generator.render.paths import front_matter, human_size, page_path, root_from
 
 
-INCLUSION_RULE = ("Counted: published datasets from patients. Previews are left out; synthetic datasets and withdrawn "
-                  "datasets are counted apart. A count a record does not state is \u201cnot stated\u201d, never 0.")
+INCLUSION_RULE = ("Counted: published datasets. Data from patients and synthetic data are totalled apart; withdrawn "
+                  "datasets and previews are not counted. A count a record does not state is \u201cnot stated\u201d, never 0.")
 
 
 def counted(datasets: Iterable[Dataset]) -> tuple[list[Dataset], list[Dataset], list[Dataset]]:
@@ -54,6 +54,20 @@ def _table(rows: dict[str, str] | list[tuple[str, str]], headers: tuple[str, str
                .format(headers[0], headers[1], Markup(body)))
 
 
+def totals_section(datasets: list[Dataset]) -> str:
+    """The totals under the inclusion rule: data from patients, synthetic data in a column of its own, withdrawn apart."""
+    real, synthetic, withdrawn = counted(datasets)
+    columns = [("Data from patients", totals(real))] if real or not synthetic else []
+    columns += [("Synthetic data", totals(synthetic))] if synthetic else []
+    head = "".join(Markup('<th scope="col">{}</th>').format(name) for name, _ in columns)
+    body = "".join(Markup('<tr><th scope="row">{}</th>{}</tr>').format(
+        label, Markup("".join(Markup("<td>{}</td>").format(values[label]) for _, values in columns))) for label in totals([]))
+    note = (f"<p>{len(withdrawn)} withdrawn dataset{'s are' if len(withdrawn) != 1 else ' is'} not counted.</p>"
+            if withdrawn else "")
+    return (f'<table><thead><tr><td></td>{head}</tr></thead><tbody>{body}</tbody></table>'
+            f"{note}<p>{escape(INCLUSION_RULE)}</p>")
+
+
 def bar_chart(title: str, rows: list[tuple[str, int]], ident: str) -> str:
     """A horizontal bar chart as inline SVG, readable without JavaScript; the same numbers go in a table beside it."""
     if not rows:
@@ -87,14 +101,10 @@ def _breakdown(title: str, counter: Counter[str], ident: str) -> str:
 
 def metrics(datasets: list[Dataset]) -> str:
     """Markdown source of metrics/index.md: every total and chart under the one inclusion rule (counted())."""
-    real, synthetic, withdrawn = counted(datasets)
-    apart = [f"{len(group)} {name} dataset{'s' if len(group) != 1 else ''}"
-             for name, group in (("synthetic", synthetic), ("withdrawn", withdrawn)) if group]
-    parts = ['<div class="dr-metrics">', "<h1>Metrics</h1>", f"<p>{escape(INCLUSION_RULE)}</p>",
-             '<section aria-labelledby="totals"><h2 id="totals">Totals</h2>',
-             _table(list(totals(real).items()), ("", "Data from patients")),
-             f"<p>Counted apart: {', '.join(apart)}.</p>" if apart else "",
-             "</section>"]
+    real = counted(datasets)[0]
+    parts = ['<div class="dr-metrics">', "<h1>Metrics</h1>",
+             "<p>The charts count published data from patients only (the rule under Totals).</p>",
+             '<section aria-labelledby="totals"><h2 id="totals">Totals</h2>', totals_section(datasets), "</section>"]
     parts.append(_breakdown("Datasets by field", Counter(ds.field or "Not stated" for ds in real), "field"))
     parts.append(_breakdown("Datasets by modality", Counter(m for ds in real for m in ds.modalities), "modality"))
     parts.append(_breakdown("Datasets by organ", Counter(o.name for ds in real for o in ds.organs), "organ"))
@@ -127,6 +137,5 @@ def collections(datasets: list[Dataset]) -> dict[str, str]:
                        for ds in sorted(sets, key=lambda ds: ds.title.lower()))
         pages[path + "index.md"] = front_matter({"title": collection_title(slug)}) + (
             f'<div class="dr-collection"><h1>{escape(collection_title(slug))}</h1>'
-            f'{_table(totals(counted(sets)[0]), ("", "Data from patients"))}<p>{escape(INCLUSION_RULE)}</p>'
-            f'<ul>{rows}</ul></div>\n')
+            f'{totals_section(sets)}<ul>{rows}</ul></div>\n')
     return pages
