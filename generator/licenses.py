@@ -148,7 +148,8 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
     if ("co-author" in meta["summary"].lower()) != ("co-authorship" in obligations):
         problems.append(Problem(where, 1, 1, "summary", "the summary and the obligations disagree on co-authorship: "
                                 "a summary promises co-authorship exactly when obligations lists co-authorship"))
-    access = meta.get("access") if isinstance(meta.get("access"), dict) else {}
+    declared = meta.get("access")
+    access: dict[str, object] = declared if isinstance(declared, dict) else {}
     level, users = access.get("level"), access.get("who")
     if level not in ACCESS_LEVELS:
         problems.append(Problem(where, 1, 1, "access.level", "say who may use data under this license: access: {level: "

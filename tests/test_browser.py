@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -204,7 +205,7 @@ def test_every_kind_of_page_fits_a_desktop_and_a_phone(browser: Browser, base_ur
             assert page.locator("#description").bounding_box()["y"] < page.locator("#cite").bounding_box()["y"]  # type: ignore[index]
     works = page.locator(".dr-works > li")
     boxes = [works.nth(index).bounding_box() for index in range(works.count())]
-    for above, below in zip(boxes, boxes[1:]):  # the works to cite do not overlap
+    for above, below in itertools.pairwise(boxes):  # the works to cite do not overlap
         assert above is not None and below is not None and _bottom(above) <= below["y"]
     if boxes:  # and the first one's citation box stays inside its own entry
         inner = page.locator(".dr-works > li:first-child .dr-citation:visible").bounding_box()
