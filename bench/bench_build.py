@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import os
 import resource
-import statistics
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,6 +110,7 @@ def make_control(root: Path, register_root: Path) -> None:
     """Plain Markdown pages in docs/, one per generated page and of the same size, built without the plugin."""
     sys.path.insert(0, str(ROOT))
     from generator import catalog, config, site
+    from generator.render.page import Page
 
     tree = site.build_tree(catalog.load_catalog(config.load(register_root / "mkdocs.yml")))
     paragraph = ("A plain paragraph of Markdown with *some emphasis* and a [link](https://example.org/) "
@@ -119,8 +120,9 @@ def make_control(root: Path, register_root: Path) -> None:
         if path.endswith(".md"):
             target = root / "docs" / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            body = "# A plain page\n\n" + paragraph * (len(content) // len(paragraph) + 1)
-            target.write_text(body[: max(len(content), 40)])
+            size = len(content.head + content.body) if isinstance(content, Page) else len(str(content))
+            body = "# A plain page\n\n" + paragraph * (size // len(paragraph) + 1)
+            target.write_text(body[: max(size, 40)])
     (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin="") + "not_in_nav: |\n  /10.23698/\n  /licenses/\n")
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+from generator import identifiers
 from generator.config import SiteConfig
 from generator.errors import KeyPath, Problem, RecordErrors
 from generator.licenses import LicenseLibrary, LicenseTemplate, default_version, load_library
@@ -69,6 +70,7 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     catalog = Catalog(config, entries, library)
     counts = {id(doc): len(doc.problems) for doc in docs}
     _cross_record_rules(catalog)
+    _output_paths(catalog)
     for doc in docs:
         doc.drop_covered(counts[id(doc)])
     problems = [problem for doc in docs for problem in doc.problems]
@@ -132,6 +134,57 @@ def _cross_record_rules(catalog: Catalog) -> None:
             )
     for entry in catalog.entries:
         _references(entry, by_doi)
+
+
+def _output_paths(catalog: Catalog) -> None:
+    """Outputs of two records (or two images of one) that would share a site path, or put a file where a folder goes."""
+    from generator.site import dataset_outputs  # the site's paths are built on the catalog's types
+
+    files: dict[str, _Claim] = {}
+    folders: dict[str, _Claim] = {}
+    for entry in catalog.entries:
+        for i, image in enumerate(entry.dataset.images):
+            error = identifiers.segment_error(PurePosixPath(image.file).name)
+            if error:
+                entry.doc.problems.append(entry.doc.problem(
+                    ("images", i, "file"), f"the image's file name becomes part of its web address, and {error}"))
+        for path, where, what in dataset_outputs(entry.dataset):
+            claim = _Claim(entry, where, what, path)
+            parents = [str(parent) for parent in PurePosixPath(path).parents][:-1]
+            other = files.get(path) or folders.get(path) or next((files[p] for p in parents if p in files), None)
+            if other and not _told(claim, other):
+                _collision(claim, other)
+                _collision(other, claim)
+            files.setdefault(path, claim)
+            for parent in parents:
+                folders.setdefault(parent, claim)
+
+
+def _told(claim: _Claim, other: _Claim) -> bool:
+    """Clashes that other checks report already: a DOI used twice, two images of a record with one name."""
+    if other.entry is claim.entry:
+        return claim.where[0] == other.where[0] == "images"
+    return other.entry.dataset.doi == claim.entry.dataset.doi
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A site path an output of a record needs, and the key of the record it comes from."""
+
+    entry: Entry
+    where: KeyPath
+    what: str
+    path: str
+
+
+def _collision(claim: _Claim, other: _Claim) -> None:
+    doc = claim.entry.doc
+    whose = "this record's" if other.entry is claim.entry else f"{other.entry.doc.display}:{other.entry.doc.mark(other.where)[0]}'s"
+    how = "they would have the same path" if claim.path == other.path else "one would be inside the other"
+    fix = "change one of the DOIs" + (" or rename the image" if "image" in claim.what + other.what else "")
+    doc.problems.append(doc.problem(
+        claim.where, f"its {claim.what} ({claim.path}) and {whose} {other.what} ({other.path}) cannot both be "
+        f"published: {how}; {fix}"))
 
 
 def _references(entry: Entry, by_doi: dict[str, Entry]) -> None:

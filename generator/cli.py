@@ -187,45 +187,74 @@ def doi() -> None:
 
 _only = click.option("--only", "only", multiple=True, metavar="DOI", help="Only this DOI (repeatable).")
 _production = click.option("--production", is_flag=True, help="Use DataCite's production API, not the test API.")
+_rate = click.option("--rate", type=int, default=1500, show_default=True, metavar="N",
+                     help="At most N requests per 5 minutes (DataCite allows 3,000).")
 
 
 @doi.command("plan")
 @_only
 @_production
+@_rate
+@click.option("--check", is_flag=True, help="Exit with 1 when any DOI at DataCite differs from its record.")
 @_config_option
-def doi_plan(only: tuple[str, ...], production: bool, config_file: Path) -> None:
-    """Print what sync would do for each DOI, with the changes; writes nothing."""
+def doi_plan(only: tuple[str, ...], production: bool, rate: int, check: bool, config_file: Path) -> None:
+    """Print what sync would do for each DOI, with the changes and who made them; writes nothing."""
     from generator.registration import commands
 
-    _, steps, strangers = _plan(only, production, config_file)
+    _, steps, strangers = _plan(only, production, rate, config_file)
     commands.print_plan(steps, strangers, click.echo)
+    if check and any(step.action != "none" for step in steps):
+        raise click.exceptions.Exit(1)
+
+
+@doi.command("drift")
+@_only
+@_production
+@_rate
+@_config_option
+def doi_drift(only: tuple[str, ...], production: bool, rate: int, config_file: Path) -> None:
+    """List the DOIs someone changed at DataCite since the last sync, field by field; exit 1 if any. Writes nothing."""
+    from generator.registration import commands
+
+    _, steps, _ = _plan(only, production, rate, config_file)
+    if commands.print_drift(steps, click.echo):
+        raise click.exceptions.Exit(1)
 
 
 @doi.command("sync")
 @_only
 @_production
+@_rate
+@click.option("--overwrite-remote", is_flag=True,
+              help="Replace changes made at DataCite (in Fabrica) with what the records say.")
 @_config_option
-def doi_sync(only: tuple[str, ...], production: bool, config_file: Path) -> None:
+def doi_sync(only: tuple[str, ...], production: bool, rate: int, overwrite_remote: bool, config_file: Path) -> None:
     """Create, update, publish or hide DOIs so that DataCite holds what the records say."""
     from generator.registration import commands
 
-    client, steps, _ = _plan(only, production, config_file)
-    if commands.run_sync(steps, client, click.echo).failed:
+    client, steps, _ = _plan(only, production, rate, config_file)
+    outcome = commands.run_sync(steps, client, click.echo, overwrite_remote=overwrite_remote, stream=sys.stderr,
+                                is_terminal=sys.stderr.isatty())
+    if outcome.interrupted:
+        raise click.exceptions.Exit(130)
+    if outcome.failed:
         raise click.exceptions.Exit(1)
 
 
-def _plan(only: tuple[str, ...], production: bool, config_file: Path) -> tuple[Any, list[Any], int]:
+def _plan(only: tuple[str, ...], production: bool, rate: int, config_file: Path) -> tuple[Any, list[Any], int]:
     """Check the records, connect, and read DataCite: the plan both doi commands start from."""
     from generator.registration import commands
     from generator.registration.client import RegistrationError
 
     config = config_module.load(config_file)
     catalog = catalog_module.load_catalog(config)
-    client = commands.connect(config, production=production)
+    client = commands.connect(config, production=production, rate=rate)
     try:
         steps, strangers = commands.make_plan(catalog, client, only)
     except RegistrationError as error:
-        raise RegisterError(f"could not read the DOIs at DataCite, nothing was changed: {error}") from None
+        raise RegisterError(f"DataCite: {error}; nothing was changed") from None
+    except KeyboardInterrupt:
+        raise RegisterError("interrupted while reading DataCite; nothing was changed") from None
     return client, steps, strangers
 
 

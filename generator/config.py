@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-import yaml
 
 from generator.errors import RegisterError
 
@@ -75,31 +72,31 @@ class SiteConfig:
         )
 
 
-class _MkDocsYamlLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml's own tags: `!ENV NAME` / `!ENV [NAME, default]`; other tags become None."""
-
-
-def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    names = [node.value] if isinstance(node, yaml.ScalarNode) else [n.value for n in node.value]
-    *variables, default = names if len(names) > 1 else [*names, None]
-    return next((os.environ[name] for name in variables if name in os.environ), default)
-
-
-_MkDocsYamlLoader.add_constructor("!ENV", _env)
-_MkDocsYamlLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def load(config_file: Path = Path("mkdocs.yml")) -> SiteConfig:
-    """Read the register's settings without importing MkDocs."""
+    """Read the register's settings from mkdocs.yml, as MkDocs itself reads the file.
+
+    The file is read by MkDocs' own YAML loader (its !ENV and !relative tags, INHERIT), which lives
+    behind the plugin module, the only module that imports MkDocs; `plugins:` may be a list or a mapping.
+    """
+    from generator.mkdocs_plugin import read_mkdocs_yml  # imported here: MkDocs stays at the edge
+
     if not config_file.is_file():
         raise RegisterError(f"{config_file}: no such file; run the command in the register's folder or give --config")
-    try:
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_MkDocsYamlLoader) or {}
-    except yaml.YAMLError as error:
-        raise RegisterError(f"{config_file}: invalid YAML: {error}") from None
-    options: dict[str, Any] = {}
-    for plugin in data.get("plugins") or []:
-        if isinstance(plugin, dict) and PLUGIN_NAME in plugin:
-            options = plugin[PLUGIN_NAME] or {}
+    data = read_mkdocs_yml(config_file)
     root = config_file.resolve().parent
-    return SiteConfig.from_options(root, str(data.get("site_name", "Dataset register")), data.get("site_url"), options)
+    return SiteConfig.from_options(root, str(data.get("site_name", "Dataset register")), data.get("site_url"),
+                                   plugin_options(data.get("plugins")))
+
+
+def plugin_options(plugins: Any) -> dict[str, Any]:
+    """The register plugin's options from mkdocs.yml's `plugins:`, in each form MkDocs accepts.
+
+    `plugins:` is a list of names and {name: options} mappings, or one mapping of names to options.
+    """
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        (next(iter(item)), item[next(iter(item))]) if isinstance(item, dict) and item else (item, None)
+        for item in plugins or [])
+    for name, options in entries:
+        if name == PLUGIN_NAME:
+            return dict(options or {})
+    return {}

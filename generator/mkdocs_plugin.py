@@ -1,4 +1,9 @@
-"""The MkDocs plugin: the only module that imports MkDocs. It validates the records and hands their files over."""
+"""The MkDocs plugin: the only module that imports MkDocs. It validates the records and hands their files over.
+
+Generated pages arrive as Page objects and are given to MkDocs as they are: their title and flags go
+straight into page.meta and their HTML straight into page.content, so no record text is ever parsed
+as front matter or Markdown.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,7 +27,9 @@ from mkdocs.structure.pages import Page
 from generator import catalog as catalog_module
 from generator import site
 from generator.config import SiteConfig
-from generator.errors import RecordErrors
+from generator.errors import Problem, RecordErrors, RegisterError
+from generator.licenses import load_library
+from generator.render.page import Page as SitePage
 
 log = logging.getLogger("mkdocs.plugins.dataset-register")
 THEME_OVERRIDES = Path(__file__).resolve().parent / "templates" / "theme"
@@ -54,18 +62,28 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             Path(config.config_file_path).resolve().parent, config.site_name, config.site_url, dict(self.config)
         )
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
-        self._html: dict[str, str] = {}
         config.extra_css.append("assets/register.css")
         config.extra_javascript.append("assets/register.js")
         return config
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Validate before MkDocs cleans site/, so that bad records leave the last good site in place.
+        self.problems: list[Problem] = []
         try:
             self.catalog = catalog_module.load_catalog(self.settings)
             self.tree = site.build_tree(self.catalog)
         except RecordErrors as error:
-            raise PluginError(error.format_message()) from None
+            if not getattr(self, "serving", False):
+                raise PluginError(error.format_message()) from None
+            # While serving, a failed build would leave the server waiting for a good one and every
+            # request hanging: the site becomes an error page instead, and comes back once fixed.
+            log.error(error.format_message())
+            self.problems = error.problems
+            self.catalog = catalog_module.Catalog(self.settings, [], load_library(self.settings.licenses_dir))
+            self.tree = {}
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Files rebuilds its lookup table after every append, so look up in a set made once.
@@ -79,20 +97,39 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             if isinstance(content, Path):
                 files.append(File.generated(config, path, abs_src_path=str(content), inclusion=inclusion))
             else:
-                files.append(File.generated(config, path, content=content, inclusion=inclusion))
+                # A Page's file has no text: MkDocs reads the page from the object, in the hooks below.
+                text = "" if isinstance(content, SitePage) else content
+                files.append(File.generated(config, path, content=text, inclusion=inclusion))
         return files
 
+    def _generated_page(self, page: Page) -> SitePage | None:
+        content = self.tree.get(page.file.src_uri) if page.file.generated_by is not None else None
+        return content if isinstance(content, SitePage) else None
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        return "" if self._generated_page(page) else None
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        # A generated page's body is finished HTML: Python-Markdown would only pass it through,
-        # at about 1.7 ms a page, so it gets an empty text and the HTML comes back in on_page_content.
-        uri = page.file.src_uri
-        if page.file.generated_by is not None and uri in self.tree and uri not in site.MARKDOWN_PAGES:
-            self._html[uri] = markdown
-            return ""
-        return markdown
+        generated = self._generated_page(page)
+        if generated is None:
+            return markdown
+        # Themes print page.title and the description into HTML unescaped, so they are escaped here, once.
+        meta: dict[str, Any] = {"title": str(escape(generated.title))}
+        if generated.description:
+            meta["description"] = str(escape(generated.description))
+        if generated.head:
+            meta["register_head"] = generated.head
+        if generated.noindex:
+            meta["robots"] = "noindex, nofollow"
+        if generated.noindex or generated.search_exclude:
+            meta["search"] = {"exclude": True}
+        page.meta = meta
+        # The body is finished HTML: Python-Markdown gets nothing to do, and the HTML comes in on_page_content.
+        return ""
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return self._html.pop(page.file.src_uri, html)
+        generated = self._generated_page(page)
+        return generated.body if generated else html
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.settings.datasets_dir))
@@ -101,9 +138,42 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.problems:
+            _show_problems(Path(config.site_dir), self.problems)
+            return
         hidden = site.hidden_paths(self.catalog)
         if hidden:
             _drop_hidden(Path(config.site_dir), hidden)
+
+
+def read_mkdocs_yml(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it: its own YAML loader, with !ENV, !relative and INHERIT."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config_file.open("rb") as source:
+            data = yaml_load(source)
+    except ConfigurationError as error:
+        raise RegisterError(f"{config_file}: {error}") from None
+    if not isinstance(data, dict):
+        raise RegisterError(f"{config_file}: expected the settings as a mapping of keys")
+    return data
+
+
+def _show_problems(site_dir: Path, problems: list[Problem]) -> None:
+    """Every page of the served site (and its 404 page) lists the problems, each at its file and line."""
+    items = "".join(f"<li><code>{escape(f'{p.path}:{p.line}:{p.column}')}</code> <strong>{escape(p.key)}</strong>: "
+                    f"{escape(p.message)}</li>" for p in problems)
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>The register has problems</title>"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>"
+            "<body style=\"font-family: sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5\">"
+            f"<h1>The register has {count}</h1>"
+            "<p>Fix them in the files named below. This page reloads by itself once they are saved and the site "
+            f"builds again.</p><ul>{items}</ul></body></html>\n")
+    for html in {*site_dir.rglob("*.html"), site_dir / "index.html", site_dir / "404.html"}:
+        html.write_text(page, encoding="utf-8")
 
 
 def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:
@@ -121,5 +191,6 @@ def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:
     index = site_dir / "search" / "search_index.json"
     if index.is_file():
         data = json.loads(index.read_text(encoding="utf-8"))
-        data["docs"] = [doc for doc in data["docs"] if not any(doc["location"].startswith(p) for p in hidden)]
+        # Whole paths are compared: a preview at 10.1/a/ must not hide 10.1/a/b/.
+        data["docs"] = [doc for doc in data["docs"] if doc["location"].split("#")[0] not in hidden]
         index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
@@ -85,7 +86,8 @@ Slug = Annotated[str, _rule(_slug)]
 AgeSpan = Annotated[str, _rule(_age_span)]
 Line = Annotated[str, Field(min_length=1, max_length=500)]
 Markdown = Annotated[str, Field(min_length=1, max_length=50_000)]
-Count = Annotated[int, Field(ge=0)]
+# At most 2**53 - 1: the largest whole number every JSON reader (JavaScript too) keeps exact.
+Count = Annotated[int, Field(ge=0, le=2**53 - 1)]
 
 
 class Part(BaseModel):
@@ -252,7 +254,9 @@ Status = Literal["ongoing", "completed", "withdrawn"]
 class Dataset(Part):
     """One dataset of the register."""
 
-    doi: Doi = Field(description="The dataset's DOI, e.g. 10.23698/aida/ctpa, or only its suffix.")
+    doi: Doi = Field(description="The dataset's DOI, e.g. 10.23698/aida/ctpa, or only its suffix. The suffix is also "
+                     "the page's path: parts separated by /, each a letter or digit followed by letters, digits "
+                     "and -._;()~$=*:")
     title: Line = Field(description="Full title of the dataset.")
     short_name: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
         None, description="Short name, e.g. CTPA."

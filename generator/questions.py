@@ -8,7 +8,7 @@ short (Ctrl-C or the end of input), so that the record can still be written with
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import click
 
@@ -89,7 +89,7 @@ def ask_all(answers: Answers, known_licenses: dict[str, str], ask: Ask = click.p
                 say(f"  {license_id:20} {title}")
             chosen = ask("Licenses, separated by spaces", default="controlled-access",
                          value_proc=_checked(lambda text: [parse_license(part, known_licenses) for part in text.split()]))
-            answers.licenses = list(chosen)  # type: ignore[call-overload]
+            answers.licenses = list(chosen)
         if not answers.contacts:
             say("Contacts for questions and access requests, one at a time, as 'Name <e-mail>'; an empty answer ends the list.")
             while True:

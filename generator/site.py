@@ -1,25 +1,24 @@
-"""The register's pages as a virtual tree of files, independent of the site builder, and its one URL rule."""
+"""The register's pages as a virtual tree of files, independent of the site builder; its paths come from render.paths."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from generator import reference
 from generator.catalog import Catalog
-from generator.config import SiteConfig
+from generator.errors import KeyPath
 from generator.model import Dataset
 from generator.parallel import fork_map
-from generator.render import RenderContext, datacite, dump_json
-from generator.render import api, dcat, home, landing, license_page, license_text, overview
-from generator.render.formats import DOWNLOADS
-from generator.render.paths import image_name, page_path
+from generator.render import RenderContext, api, dcat, dump_json, home, landing, license_page, license_text, overview
+from generator.render.formats import OUTPUTS
 from generator.render.license_text import license_page_path
-from generator import reference
+from generator.render.page import Page
+from generator.render.paths import api_path, built_path, checked, image_path, page_path, thumbnail_path
 from generator.schema import record_schema
 from generator.thumbnails import thumbnail
 
-Content = str | Path  # text to write, or a file to copy
-# Generated pages written in Markdown; every other generated page is finished HTML.
-MARKDOWN_PAGES = frozenset({"record-format.md", "contributing.md"})
+# A finished HTML page; text to write (Markdown only for the record-format and contributor pages); a file to copy.
+Content = Page | str | Path
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
@@ -28,12 +27,16 @@ def context(catalog: Catalog) -> RenderContext:
 
 
 class _Tree(dict[str, Content]):
-    """Refuses to write one output path twice, so two records can never overwrite each other's files."""
+    """Refuses a path outside the site, or one written twice.
+
+    `register check` reports both as located errors (catalog's output-path check), so for a checked
+    register neither can happen: this is the proof, not the message.
+    """
 
     def __setitem__(self, path: str, content: Content) -> None:
         if path in self:
             raise ValueError(f"two outputs claim the site path {path}")
-        super().__setitem__(path, content)
+        super().__setitem__(checked(path), content)
 
 
 def build_tree(catalog: Catalog) -> dict[str, Content]:
@@ -47,15 +50,15 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     thumbnails = catalog.config.root / ".cache" / "thumbnails"
     for entry in catalog.entries:
         for image in entry.dataset.images:
-            tree[page_path(entry.dataset.doi) + image_name(image.file)] = entry.doc.path.parent / image.file
+            tree[image_path(entry.dataset.doi, image.file)] = entry.doc.path.parent / image.file
         if entry.dataset.images:
             first = entry.doc.path.parent / entry.dataset.images[0].file
-            tree[page_path(entry.dataset.doi) + home.THUMBNAIL] = thumbnail(first, thumbnails)
+            tree[thumbnail_path(entry.dataset.doi)] = thumbnail(first, thumbnails)
     public = [entry.dataset for entry in catalog.public]
     tree["api/v1/datasets.json"] = api.datasets_json(public, ctx)
     tree["api/v1/schema.json"] = api.schema()
     for dataset in public:
-        tree[api.api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
+        tree[api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
     catalog_graph = dcat.catalog(public, ctx)
     tree["catalog.jsonld"] = dump_json(catalog_graph)
     tree["catalog.ttl"] = dcat.turtle(catalog_graph)
@@ -78,22 +81,34 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     return dict(tree)
 
 
-def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, str]:
+def dataset_outputs(dataset: Dataset) -> list[tuple[str, KeyPath, str]]:
+    """Every path of the built site a dataset claims, as (path, the record key it comes from, what it is).
+
+    `register check` compares these across records, so two records can never write the same file.
+    """
+    base = page_path(dataset.doi)
+    claims: list[tuple[str, KeyPath, str]] = [(built_path(base + "index.md"), ("doi",), "landing page")]
+    for name in [landing.AGREEMENT_FILE, *(output.name for output in OUTPUTS)]:
+        claims.append((base + name, ("doi",), f"file {name}"))
+    claims.append((api_path(dataset.doi), ("doi",), "API file"))
+    for i, image in enumerate(dataset.images):
+        claims.append((image_path(dataset.doi, image.file), ("images", i, "file"), f"image {image.file!r}"))
+    if dataset.images:
+        claims.append((thumbnail_path(dataset.doi), ("doi",), "thumbnail"))
+    return claims
+
+
+def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]:
     """The generated files of one dataset: its landing page, and its metadata and citations beside it.
 
     Rendering is most of the register's share of a build, so build_tree spreads it over the cores.
     """
     base = page_path(dataset.doi)
-    attributes = datacite.build(dataset, ctx)
-    files = {
-        base + "index.md": landing.render(dataset, ctx),
-        base + "datacite.json": dump_json(attributes),
-        base + "datacite.xml": datacite.to_xml(attributes),
-    }
+    files: dict[str, Page | str] = {base + "index.md": landing.render(dataset, ctx)}
     agreement = license_text.agreement(dataset, ctx)
     if agreement:
         files[base + landing.AGREEMENT_FILE] = agreement
-    return files | {base + name: render(dataset, ctx) for name, render in DOWNLOADS.items()}
+    return files | {base + output.name: output.render(dataset, ctx) for output in OUTPUTS}
 
 
 def hidden_paths(catalog: Catalog) -> set[str]:

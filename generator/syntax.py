@@ -89,7 +89,7 @@ def _closing_quote_before(line: str, column: int) -> bool:
     """Whether the value on this line is quoted and the error stands after its closing quote."""
     _, separator, value = line.partition(": ")
     value = value.lstrip()
-    if not separator or not value[:1] in ('"', "'"):
+    if not separator or value[:1] not in ('"', "'"):
         return False
     close = value.find(value[0], 1)
     return close != -1 and line.index(value) + close < column - 1

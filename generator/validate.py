@@ -45,6 +45,7 @@ def check(doc: SourceDoc, doi_prefix: str | None = None) -> Dataset | None:
         doc.cover(path)
     context = {"doi_prefix": doi_prefix}
     data = doc.data
+    dataset: Dataset | None
     try:
         dataset = Dataset.model_validate(data, context=context)
     except ValidationError as error:
@@ -134,11 +135,12 @@ def _replace(data: dict[str, Any], loc: KeyPath) -> KeyPath | None:
 
 
 def _container(data: Any, path: KeyPath) -> Any:
+    """The list or mapping at `path` in the loaded record, or None."""
     for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
+        if isinstance(data, list) and isinstance(part, int):
+            data = data[part] if part < len(data) else None
+        elif isinstance(data, dict):
+            data = data.get(part)
         else:
             return None
     return data
@@ -274,16 +276,14 @@ def _unknown_key(path: KeyPath, missing: set[str | int]) -> tuple[str, str | Non
 
 def _model_at(path: KeyPath) -> type[BaseModel] | None:
     """The model class that validates the mapping at `path`, for listing its keys."""
-    model: Any = Dataset
+    model: type[BaseModel] | None = Dataset
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, int) or model is None:
             continue
         field = model.model_fields.get(part)
         if field is None:
             return None
         model = _inner_model(field.annotation)
-        if model is None:
-            return None
     return model
 
 
@@ -300,7 +300,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 def record_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
     """Rules that span several keys of one record."""
     problems: list[Problem] = []
-    agents = [(("authors", i), agent) for i, agent in enumerate(dataset.authors)]
+    agents: list[tuple[KeyPath, Agent]] = [(("authors", i), agent) for i, agent in enumerate(dataset.authors)]
     agents += [(("copyright", "holders", i), agent) for i, agent in enumerate(dataset.copyright.holders)]
     for path, agent in agents:
         problems += _agent_rules(doc, path, agent)

@@ -4,8 +4,12 @@ It keeps DOIs in memory and reproduces what the register must cope with (see
 ../shared/reference/datacite-notes.md, section 5): Basic auth on writes (GET is anonymous with bad
 credentials), prefixes (403), DOI syntax and "already taken" (422), draft/registered/findable with
 silently ignored illegal events, 405 on deleting non-drafts, mandatory fields checked only for
-registered and findable DOIs, the server's rewriting of what it stores, the list endpoint, and
-injected faults. Its checks are its own, never the datacite package's schema.
+registered and findable DOIs, the server's rewriting of what it stores, the list endpoint, DOIs
+held by other repositories (visible only when findable, 422 "already taken" on a create, 403 on an
+update), edits made in Fabrica, the rate limit (429 with Retry-After over a sliding window of its
+own clock), and injected faults: any status, headers and raw body (HTML pages, empty or truncated
+JSON, redirects), dropped connections after a committed write. Its checks are its own, never the
+datacite package's schema.
 """
 
 from __future__ import annotations
@@ -13,12 +17,13 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import math
 import random
 import re
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -41,6 +46,7 @@ SPDX = {
 }
 FOS = {"clinical medicine": "FOS: Clinical medicine", "radiology": "FOS: Clinical medicine"}
 DROP = "drop"  # a response the fake never sends: the connection is closed instead
+Answer = tuple[int, str, dict[str, str]]
 
 
 @dataclass
@@ -54,6 +60,8 @@ class Fault:
     body: str | None = None  # raw body; a JSON:API error when None
     commit_then_drop: bool = False  # apply the write, then close the connection without answering
     delay: float = 0.0  # with commit_then_drop: wait this long first, so the client's read time-out fires
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Retry-After, Location
+    commit: bool = False  # carry the request out, then answer with this fault (a proxy's error after the fact)
 
 
 @dataclass
@@ -65,12 +73,24 @@ class FakeDataCite:
     store: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     log: list[tuple[str, str]] = field(default_factory=list)
+    # DataCite's limit: at most `rate_limit[0]` requests in `rate_limit[1]` seconds of `clock`, else 429.
+    rate_limit: tuple[int, float] | None = None
+    clock: Any = time.monotonic
+    limited: int = 0  # requests answered 429 by the rate limit
+    write_delay: float = 0.0  # seconds each write takes, so that a test can interrupt or overlap runs
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
+        self.recent: list[float] = []
+        self.host = "127.0.0.1"
+        self._changed: dict[int, tuple[str, str]] = {}  # log entries (kept alive, so ids stay unique) that wrote
 
     # --- what tests look at -------------------------------------------------------------------
     def writes(self) -> list[tuple[str, str]]:
+        """The writes DataCite carried out (a refused create, like the credentials check, stores nothing)."""
+        return [entry for entry in self.log if id(entry) in self._changed]
+
+    def attempts(self) -> list[tuple[str, str]]:
         return [(method, path) for method, path in self.log if method != "GET"]
 
     def reads(self) -> list[tuple[str, str]]:
@@ -80,25 +100,65 @@ class FakeDataCite:
         record = self.store.get(doi.lower())
         return record["state"] if record else None
 
+    def edit_in_fabrica(self, doi: str, **attributes: Any) -> None:
+        """A change made in DataCite's own interface: it keeps every other attribute."""
+        record = self.store[doi.lower()]
+        record["attributes"] |= _rewrite(attributes)
+        record["metadataVersion"] += 1
+
+    def add_foreign(self, doi: str, state: str, repository: str = "other.repository") -> None:
+        """A DOI that another repository holds, under a prefix this one may also use."""
+        self.store[doi.lower()] = {"attributes": {"url": "https://elsewhere.example.org/"}, "state": state,
+                                   "created": "2020-01-01T00:00:00.000Z", "registered": "2020-01-01T00:00:00.000Z",
+                                   "updated": "2020-01-01T00:00:00.000Z", "metadataVersion": 1, "client": repository}
+
     # --- the API ------------------------------------------------------------------------------
-    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, str] | str:
-        """(status, JSON text), or DROP to close the connection without an answer."""
+    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer | str:
+        """(status, body text, headers), or DROP to close the connection without an answer."""
         fault = None
+        if self.write_delay and method != "GET":
+            time.sleep(self.write_delay)
         with self.lock:
             parts = urlsplit(target)
             path, query = unquote(parts.path), parse_qs(parts.query)
-            self.log.append((method, path))
+            entry = (method, path)
+            self.log.append(entry)
+            if self._over_the_limit():
+                self.limited += 1
+                return 429, _error(429, "Too many requests"), {"Retry-After": str(self._retry_after())}
             fault = self._fault(method, path)
-            if fault and not fault.commit_then_drop:
-                return fault.status, fault.body if fault.body is not None else _error(fault.status, "Injected fault")
+            if fault and not (fault.commit_then_drop or fault.commit):
+                return fault.status, fault.body if fault.body is not None else _error(fault.status, "Injected fault"), \
+                    dict(fault.headers)
             owner = self._authenticated(headers)
             if method != "GET" and not owner:
-                return 401, _error(401, "Bad credentials.")
-            result = self._route(method, path, query, owner, body)
+                return 401, _error(401, "Bad credentials."), {}
+            self.host = headers.get("host", "127.0.0.1")
+            status, text = self._route(method, path, query, owner, body)
+            if method != "GET" and status < 300:
+                self._changed[id(entry)] = entry
+        if fault and fault.commit:
+            body_text = fault.body if fault.body is not None else _error(fault.status, "Injected fault")
+            return fault.status, body_text, dict(fault.headers)
         if fault:
             time.sleep(fault.delay)
             return DROP
-        return result
+        return status, text, {}
+
+    def _over_the_limit(self) -> bool:
+        if self.rate_limit is None:
+            return False
+        limit, window = self.rate_limit
+        now = self.clock()
+        self.recent = [t for t in self.recent if t > now - window]
+        if len(self.recent) >= limit:
+            return True
+        self.recent.append(now)
+        return False
+
+    def _retry_after(self) -> int:
+        assert self.rate_limit
+        return max(1, math.ceil(self.recent[0] + self.rate_limit[1] - self.clock()))
 
     def _fault(self, method: str, path: str) -> Fault | None:
         for fault in self.faults:
@@ -124,9 +184,11 @@ class FakeDataCite:
         doi = path[len("/dois/"):].lower()
         if method == "GET":
             record = self.store.get(doi)
-            if record is None or (record["state"] != "findable" and not owner):
+            if record is None or (record["state"] != "findable" and not (owner and self._ours(record))):
                 return 404, _error(404, "The resource you are looking for doesn't exist.")
             return 200, json.dumps({"data": self._document(doi, query)})
+        if doi in self.store and not self._ours(self.store[doi]):
+            return 403, _error(403, "You are not authorized to access this resource.")
         if method == "PUT":
             return self._write(doi, body, create_only=False)
         if method == "DELETE":
@@ -144,14 +206,18 @@ class FakeDataCite:
         cursor = query.get("page[cursor]", ["1"])[0]
         start = int(cursor[1:]) if cursor.startswith("c") else 0  # "1" asks for cursor paging from the start
         prefix = query.get("prefix", [None])[0]
+        client = query.get("client-id", [None])[0]
         dois = sorted(doi for doi, record in self.store.items()
-                      if (owner or record["state"] == "findable") and (prefix is None or doi.startswith(prefix + "/")))
+                      if ((owner and self._ours(record)) or record["state"] == "findable")
+                      and (prefix is None or doi.startswith(prefix + "/"))
+                      and (client is None or record.get("client", self.username.lower()) == client))
         page = dois[start:start + size]
         document: dict[str, Any] = {"data": [self._document(doi, query) for doi in page], "meta": {"total": len(dois)},
                                     "links": {}}
         if start + size < len(dois):
             kept = "&".join(f"{key}={values[0]}" for key, values in sorted(query.items()) if key != "page[cursor]")
-            document["links"]["next"] = f"/dois?{kept}&page[cursor]=c{start + size}"
+            # DataCite links to the next page with an absolute address on its own host.
+            document["links"]["next"] = f"http://{self.host}/dois?{kept}&page[cursor]=c{start + size}"
         return 200, json.dumps(document)
 
     def _write(self, doi: str | None, body: bytes, *, create_only: bool) -> tuple[int, str]:
@@ -182,13 +248,16 @@ class FakeDataCite:
             problem = self._mandatory(doi, stored)
             if problem:
                 return 422, _invalid(*problem, doi)
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         record = existing or {"created": now, "registered": None, "metadataVersion": -1}
         record.update(attributes=stored, state=state, updated=now, metadataVersion=record["metadataVersion"] + 1)
         if state != "draft" and not record["registered"]:
             record["registered"] = now
         self.store[doi] = record
         return (200 if existing else 201), json.dumps({"data": self._document(doi, {})})
+
+    def _ours(self, record: dict[str, Any]) -> bool:
+        return record.get("client", self.username.lower()) == self.username.lower()
 
     def _mandatory(self, doi: str, attributes: dict[str, Any]) -> tuple[str, str] | None:
         url = attributes.get("url")
@@ -231,8 +300,9 @@ class FakeDataCite:
             "updated": record["updated"], "metadataVersion": record["metadataVersion"], "source": "api",
             "xml": base64.b64encode(b"<resource/>").decode(), "viewCount": 0, "citationCount": 0,
         }
+        client = record.get("client", self.username.lower())
         return {"id": doi, "type": "dois", "attributes": attributes,
-                "relationships": {"client": {"data": {"id": self.username.lower(), "type": "clients"}}}}
+                "relationships": {"client": {"data": {"id": client, "type": "clients"}}}}
 
 
 def _rewrite(attributes: dict[str, Any]) -> dict[str, Any]:
@@ -288,12 +358,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(2)
             return
-        status, text = result
+        status, text, extra = result
         payload = text.encode("utf-8")
         self.send_response(status)
         is_json = text.startswith("{")
         self.send_header("Content-Type", "application/json; charset=utf-8" if is_json else "text/html")
         self.send_header("Content-Length", str(len(payload)))
+        for name, value in extra.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
 

@@ -6,8 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import MINIMAL, ROOT
 from generator.schema import record_schema
+
+from conftest import MINIMAL, ROOT
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -62,3 +63,24 @@ def test_a_new_record_names_the_schema_for_editors():
 
     text = scaffold.record("10.23698/abcd-efgh", scaffold.Answers(), date(2026, 1, 1))
     assert text.startswith("# yaml-language-server: $schema=../schema/dataset.schema.json\n")
+
+
+def test_settings_are_read_in_every_form_mkdocs_accepts(tmp_path: Path, monkeypatch):
+    """`plugins:` as a mapping, !ENV values and INHERIT, read through MkDocs' own loader."""
+    from generator import config
+
+    (tmp_path / "base.yml").write_text("site_name: Base register\nsite_url: https://base.example.org/\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "INHERIT: base.yml\nplugins:\n  search: {}\n  dataset-register:\n    doi_prefix: !ENV [REGISTER_PREFIX, '10.99999']\n"
+        "    publisher: Mapping Hub\n", encoding="utf-8")
+    monkeypatch.setenv("REGISTER_PREFIX", "10.12345")
+    settings = config.load(tmp_path / "mkdocs.yml")
+    assert (settings.doi_prefix, settings.publisher, settings.site_name, settings.site_url) == (
+        "10.12345", "Mapping Hub", "Base register", "https://base.example.org/")
+
+
+def test_a_broken_mkdocs_yml_is_one_clear_error(tmp_path: Path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: mkdocs.yml: MkDocs encountered an error parsing the configuration file")

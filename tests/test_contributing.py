@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,8 +86,8 @@ def test_the_pre_commit_hook_checks_changed_records():
 
 def test_the_record_format_reference_lists_every_key_of_the_model():
     from generator import reference
-    from generator.reference import _models
     from generator.model import Dataset
+    from generator.reference import _models
 
     page = reference.render(ROOT / "tests" / "cases" / "aida-example-full.yaml")
     for model in _models(Dataset, []):

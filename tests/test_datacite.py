@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from datacite import schema45
@@ -101,3 +103,152 @@ def test_check_reports_a_landing_page_host_datacite_would_refuse(register):
         "register.example.org, which DataCite does not accept for this repository; allowed hosts "
         "(allowed_hosts in mkdocs.yml): *.example.com"
     ]
+
+
+# --- one truth: what DataCite receives is what the landing page shows ------------------------------------
+
+PAIR_AND_CITATION = {
+    "v1.yaml": MINIMAL.format(name="v1").replace("title: A minimal dataset", "title: Phantom CT, version 1"),
+    "v2.yaml": MINIMAL.format(name="v2").replace("title: A minimal dataset", "title: Phantom CT, version 2").replace(
+        "licenses:", """version: "2.0"
+short_name: PCT
+field: Radiology
+keywords: [phantom, lesion]
+file_formats: [DICOM, NIfTI]
+counts:
+  patients: 4462
+  scans: 12
+annotation: |
+  Masks were **generated**, see [the method](https://example.org/method).
+
+  - one mask per lesion
+  - exact by construction
+usage_notes: |
+  ### Reading the files
+
+  Use a DICOM reader.
+related:
+  - relation: is-new-version-of
+    type: dataset
+    doi: 10.23698/v1
+  - relation: is-described-by
+    url: https://example.org/paper
+    citation: Lovelace A. *A paper*. 2020.
+funding:
+  - funder: Vinnova
+    award_number: 2019-1
+licenses:""").replace("""contacts:
+  - name: Data steward""", """contacts:
+  - name: Ada Lovelace
+    orcid: 0000-0002-1825-0097
+  - name: Data steward""").replace("    family_name: Lovelace\n", "    family_name: Lovelace\n    orcid: 0000-0002-1825-0097\n"),
+    "cited.yaml": MINIMAL.format(name="cited").replace("title: A minimal dataset", "title: The cited one"),
+    "citing.yaml": MINIMAL.format(name="citing").replace("licenses:", """related:
+  - relation: references
+    type: dataset
+    doi: 10.23698/cited
+licenses:"""),
+}
+CHECKED = {"doi", "prefix", "suffix", "url", "types", "creators", "titles", "publisher", "publicationYear", "subjects",
+           "contributors", "dates", "language", "version", "sizes", "formats", "rightsList", "descriptions",
+           "relatedIdentifiers", "fundingReferences", "schemaVersion"}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(register):
+    from lxml import html as lxml_html
+
+    from generator.render import landing
+    from generator.render.paths import page_path
+
+    root = register(PAIR_AND_CITATION)
+    register_catalog = catalog.load_catalog(config.load(root / "mkdocs.yml"))
+    ctx = context(register_catalog)
+    assert len(register_catalog.entries) == 4
+    for entry in register_catalog.entries:
+        dataset = entry.dataset
+        sent = datacite.build(dataset, ctx)
+        assert set(sent) <= CHECKED, f"{dataset.doi}: a field without a page check: {set(sent) - CHECKED}"
+        page = lxml_html.fromstring(landing.render(dataset, ctx).body)
+
+        def text(path: str, page: Any = page) -> str:
+            return " ".join(" ".join(node.text_content().split()) for node in page.xpath(path))
+
+        facts = {" ".join(row.xpath("th")[0].text_content().split()): " ".join(row.xpath("td")[0].text_content().split())
+                 for row in page.xpath("//table[@class='dr-facts']//tr")}
+        assert sent["url"].endswith("/" + page_path(dataset.doi)) and facts["DOI"] == sent["doi"]
+        assert sent["titles"][0]["title"] == text("//h1")
+        assert [t["title"] for t in sent["titles"][1:]] == ([text("//span[@class='dr-short-name']")] if dataset.short_name else [])
+        subtitle = text("//p[@class='dr-subtitle']")
+        assert subtitle.endswith(f"{sent['publisher']['name']}, {sent['publicationYear']}")
+        assert ("version" in sent) == ("Version" in facts) and (sent.get("version") is None or f"Version {sent['version']}" in subtitle)
+        assert sent["types"]["resourceType"] == (f"{facts['Field']} dataset" if "Field" in facts else "Dataset")
+
+        # People: one name form, the page's name is the given and family name DataCite has.
+        authors = page.xpath("//ul[@class='dr-authors']/li")
+        assert len(authors) == len(sent["creators"])
+        for li, creator in zip(authors, sent["creators"], strict=True):
+            shown = " ".join(part for part in (creator.get("givenName"), creator.get("familyName")) if part) or creator["name"]
+            assert li.text_content().startswith(shown)
+            assert [i["nameIdentifier"] for i in creator.get("nameIdentifiers", [])] == li.xpath("a[@class='dr-orcid']/@href")
+            assert creator["nameType"] == "Personal" and creator["name"] == f"{creator['familyName']}, {creator['givenName']}"
+        contacts = page.xpath("//ul[@class='dr-contacts']/li")
+        sent_contacts = [c for c in sent["contributors"] if c["contributorType"] == "ContactPerson"]
+        assert len(contacts) == len(sent_contacts)
+        for li, contact in zip(contacts, sent_contacts, strict=True):
+            shown = " ".join(part for part in (contact.get("givenName"), contact.get("familyName")) if part) or contact["name"]
+            assert li.text_content().startswith(shown)
+            assert [i["nameIdentifier"] for i in contact.get("nameIdentifiers", [])] == li.xpath("a[@class='dr-orcid']/@href")
+            if "givenName" in contact:
+                assert contact["name"] == f"{contact['familyName']}, {contact['givenName']}" and contact["nameType"] == "Personal"
+        for holder in (c for c in sent["contributors"] if c["contributorType"] == "RightsHolder"):
+            assert holder["name"] in text("//p[@class='dr-copyright']")
+
+        # Texts: the same words in the same order; every link DataCite spells out is a link on the page.
+        sections = {"Abstract": "description", "Methods": "annotation", "TechnicalInfo": "usage-notes"}
+        assert [d["descriptionType"] for d in sent["descriptions"]] == [
+            kind for kind, section in sections.items() if page.xpath(f"//section[@aria-labelledby='{section}']")]
+        for description in sent["descriptions"]:
+            section = f"//section[@aria-labelledby='{sections[description['descriptionType']]}']"
+            urls = re.findall(r" \((https?://[^)]+)\)", description["description"])
+            without_urls = re.sub(r" \(https?://[^)]+\)", "", description["description"])
+            heading = text(f"{section}/h2")
+            assert _words(without_urls) == _words(text(section))[len(_words(heading)):]
+            assert set(urls) <= set(page.xpath(f"{section}//a/@href"))
+            assert "**" not in description["description"] and "](" not in description["description"]
+            assert not description["description"].startswith("#")
+
+        # Links, both ways: the page's "Related works" list is DataCite's relatedIdentifiers.
+        shown_links = set()
+        for li in page.xpath("//ul[@class='dr-related']/li"):
+            relation = "".join(word.capitalize() for word in li.xpath("span[@class='dr-relation']")[0].text_content().split())
+            href = li.xpath("a/@href")[-1]
+            shown_links.add((relation, href.removeprefix("https://doi.org/")))
+        assert shown_links == {(r["relationType"], r["relatedIdentifier"]) for r in sent.get("relatedIdentifiers", [])}
+
+        # Facts: numbers formatted alike, formats, keywords, dates.
+        counts = {f"{facts[label]} {label.lower()}" for label in ("Patients", "Scans", "Annotations") if label in facts}
+        assert set(sent.get("sizes", [])) == counts | ({facts["Size"]} if "Size" in facts else set())
+        assert sent.get("formats", []) == (facts["File formats"].split(", ") if "File formats" in facts else [])
+        keywords = [s["subject"] for s in sent.get("subjects", []) if "subjectScheme" not in s]
+        assert keywords == (facts["Keywords"].split(", ") if "Keywords" in facts else [])
+        dates = {d["dateType"]: d["date"] for d in sent["dates"]}
+        assert dates["Issued"] == facts["Published"] and dates.get("Created") == facts.get("Created")
+        assert dates.get("Updated") == facts.get("Modified") and dates["Copyrighted"] in text("//p[@class='dr-copyright']")
+        for grant in sent.get("fundingReferences", []):
+            assert grant["funderName"] in text("//section[@aria-labelledby='funding']")
+            assert grant.get("awardNumber", "") in text("//section[@aria-labelledby='funding']")
+        license_titles = [" ".join(h.text_content().split()) for h in page.xpath("//article[@class='dr-license']/h3")]
+        assert len(sent["rightsList"]) == len(license_titles)
+        assert all(rights["rights"].startswith(title) for rights, title in zip(sent["rightsList"], license_titles, strict=True))
+
+    # The register added the inverse links: the old version and the cited record know of the others.
+    payloads = {entry.dataset.doi: datacite.build(entry.dataset, ctx) for entry in register_catalog.entries}
+    assert {"relatedIdentifier": "10.23698/v2", "relatedIdentifierType": "DOI", "relationType": "IsPreviousVersionOf",
+            "resourceTypeGeneral": "Dataset"} in payloads["10.23698/v1"]["relatedIdentifiers"]
+    assert {"relatedIdentifier": "10.23698/citing", "relatedIdentifierType": "DOI", "relationType": "IsReferencedBy",
+            "resourceTypeGeneral": "Dataset"} in payloads["10.23698/cited"]["relatedIdentifiers"]
+    assert payloads["10.23698/v2"]["sizes"] == ["4,462 patients", "12 scans"]

@@ -129,11 +129,11 @@ def test_version_1_1_is_the_policy_1_2_3_purpose_and_nothing_else(license_id):
 
 def test_each_version_page_says_where_its_wording_comes_from_and_what_changed():
     template = LIBRARY.templates["aida-by"]
-    page = license_page.render(template, "1.1")
+    page = license_page.render(template, "1.1").body
     assert "Where this wording comes from:</strong> AIDA Data Sharing Policy 1.2.3 (2021-06-18)" in page
     assert '<h2 id="changes">What changed from version 1.0</h2>' in page
     assert "for the purpose of medical <del>imaging</del> <ins>diagnostics</ins> research with" in page
-    first = license_page.render(template, "1.0")
+    first = license_page.render(template, "1.0").body
     assert "What changed" not in first and "A newer version of this license exists" in first
 
 
@@ -176,7 +176,7 @@ def test_a_published_record_must_name_its_version_and_a_preview_follows_the_sett
     ]
     draft = register.find("10.23698/draft")
     assert draft is not None
-    assert "licenses/aida-by/1.0/" in site.build_tree(register)["10.23698/draft/index.md"]
+    assert "licenses/aida-by/1.0/" in site.build_tree(register)["10.23698/draft/index.md"].body
 
 
 def test_an_unknown_version_in_the_setting_is_reported(tmp_path: Path, monkeypatch):

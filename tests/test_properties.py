@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import extruct
-import pytest
 from datacite import schema45
 from lxml import etree
 
@@ -173,3 +172,11 @@ def test_every_page_is_valid_html(real_site: Path):
     from test_html import vnu_errors
 
     assert vnu_errors(real_site) == []
+
+
+def test_every_croissant_file_has_no_error(real_site: Path):
+    from test_croissant import croissant_issues
+
+    for dataset in datasets():
+        errors, _ = croissant_issues(real_site / page_path(dataset.doi) / "croissant.json")
+        assert errors == set(), dataset.doi

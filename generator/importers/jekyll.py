@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import expected_file_stem
+from generator.catalog import MAX_IMAGE_BYTES, expected_file_stem
 from generator.errors import KeyPath, display_path
+from generator.identifiers import doi_error
 from generator.importers import license_match
 from generator.importers.yaml_writer import dump
-from generator.loader import SourceDoc, parse_text
 from generator.licenses import LicenseLibrary, load_library
+from generator.loader import MAX_RECORD_BYTES, SourceDoc, parse_text
 from generator.render import join_names
 from generator.validate import PLACEHOLDER
 
@@ -49,7 +50,9 @@ def find_records(source: Path) -> list[Path]:
 def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None) -> Converted:
     """Convert one old record; `site_root` is where the old site's /assets live, `library` the licenses to match."""
     result = Converted(path)
-    text = path.read_text(encoding="utf-8")
+    text = _read_record(path, site_root, result)
+    if text is None:
+        return result
     match = re.match(r"---\n(.*?\n)---\n?(.*)", text, re.DOTALL)
     if not match:
         result.notes.append(f"{display_path(path)}:1: not converted: no front matter between '---' lines")
@@ -59,11 +62,72 @@ def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None) 
         result.notes += [f"{p.path}:{p.line}: not converted: {p.message}" for p in doc.problems] or [
             f"{display_path(path)}:1: not converted: the front matter is not a mapping"]
         return result
+    shape = _shape_problems(doc)
+    if shape:
+        result.notes += [f"{doc.display}:{doc.mark(key_path)[0]}: not converted: {message}" for key_path, message in shape]
+        return result
     mapper = _Mapper(doc, result, match.group(2), site_root, body_line=match.group(1).count("\n") + 3)
     mapper.library = library or LicenseLibrary(Path("licenses"))
     mapper.run()
     _stale_modification(match.group(1), doc, result)
     return result
+
+
+def _read_record(path: Path, site_root: Path, result: Converted) -> str | None:
+    """The text of an old record, or None with a note: only regular UTF-8 files inside the old site are read."""
+    where = f"{display_path(path)}:1: not converted"
+    if path.is_symlink() or not path.resolve().is_relative_to(site_root.resolve()):
+        result.notes.append(f"{where}: it is a symbolic link, or lies outside the old site; copy the file itself there")
+        return None
+    if not path.is_file():
+        result.notes.append(f"{where}: it is not a regular file")
+        return None
+    with path.open("rb") as file:  # read at most one byte more than allowed, whatever the size the file claims
+        raw = file.read(MAX_RECORD_BYTES + 1)
+    if len(raw) > MAX_RECORD_BYTES:
+        result.notes.append(f"{where}: the file is larger than {MAX_RECORD_BYTES:,} bytes")
+        return None
+    try:
+        return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")  # newlines as read_text reads them
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        result.notes.append(f"{display_path(path)}:{line}: not converted: the file is not UTF-8 text "
+                            f"(byte 0x{raw[error.start]:02x}); save it as UTF-8 and import again")
+        return None
+
+
+# The parts of an old record the mapper reads, with the shape it needs them in; other keys are not read.
+_LISTS_OF_MAPPINGS = {("datacite", "author"), ("datacite", "provider"), ("datacite", "copyrightHolder"),
+                      ("datacite", "license"), ("datacite", "citation"), ("other", "organ"), ("other", "exampleImage")}
+_LISTS_OF_TEXT = {("other", "modality"), ("other", "scanner"), ("other", "countries-shared")}
+_TEXTS = {("datacite", key) for key in ("@id", "url", "name", "version", "dateCreated", "datePublished",
+                                          "dateModified", "about", "description", "copyrightYear")} | {
+         ("other", key) for key in ("shortName", "status", "origin", "annotation", "stain", "phase", "resolution",
+                                     "age-span", "bytes", "numberOfScans", "numberOfAnnotations", "numberOfPatients")}
+
+
+def _shape_problems(doc: SourceDoc) -> list[tuple[KeyPath, str]]:
+    """Values of the wrong kind (a list where text belongs, text where a list belongs), each with its key."""
+    problems: list[tuple[KeyPath, str]] = []
+    for block in ("datacite", "other"):
+        values = doc.data.get(block)
+        if values is None:
+            continue
+        if not isinstance(values, dict):
+            problems.append(((block,), f"{block} must be a mapping of keys"))
+            continue
+        for key, value in values.items():
+            where, shown = (block, key), f"{block}.{key}"
+            if value is None:
+                continue
+            if where in _LISTS_OF_MAPPINGS and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+                problems.append((where, f"{shown} must be a list of mappings (- name: ...)"))
+            elif where in _LISTS_OF_TEXT | {("datacite", "keywords")} and isinstance(value, list):
+                if not all(isinstance(v, str) for v in value):
+                    problems.append((where, f"{shown} must be a list of texts"))
+            elif (where in _TEXTS | _LISTS_OF_TEXT | {("datacite", "keywords")}) and not isinstance(value, str):
+                problems.append((where, f"{shown} must be {'a list of texts' if where in _LISTS_OF_TEXT else 'text'}"))
+    return problems
 
 
 def _stale_modification(front: str, doc: SourceDoc, result: Converted) -> None:
@@ -158,6 +222,10 @@ class _Mapper:
         url_path = re.sub(r"^https?://[^/]+/", "", str(self.meta.get("url") or "")).strip("/").lower()
         if not doi.startswith("10."):
             self.note(("datacite", "@id"), f"not converted: @id {identifier!r} is not a DOI")
+            return None
+        error = doi_error(doi)
+        if error:
+            self.note(("datacite", "@id"), f"not converted: @id {identifier!r} is not a DOI this register can use: {error}")
             return None
         disagree = [f"{what} says {value}" for what, value in (("the url", url_path), ("the file path", path_doi))
                     if value and value != doi]
@@ -427,15 +495,32 @@ class _Mapper:
         images = []
         for i, old in enumerate(self.other.get("exampleImage") or []):
             url = str(old.get("url") or "")
-            source = self.site_root / url.lstrip("/")
             name = f"images/{expected_file_stem(doi)}/{Path(url).name}"
-            if not source.is_file():
-                self.note(("other", "exampleImage", i, "url"), f"image {url} not found in the old site; copy it to datasets/{name}")
+            source, problem = _old_image(self.site_root, url)
+            if source is None:
+                self.note(("other", "exampleImage", i, "url"), f"image {url} {problem}; copy it to datasets/{name}")
             else:
                 self.result.images.append((source, name))
             images.append({"file": name, "title": str(old.get("title") or "").strip() or self._fill(
                 ("other", "exampleImage", i), "a caption")})
         return images
+
+
+def _old_image(site_root: Path, url: str) -> tuple[Path | None, str]:
+    """The file of an old image URL (/assets/x.png is <site root>/assets/x.png), or None and why it is not copied.
+
+    Only regular files inside the old site are copied: a URL such as /../../etc/passwd, or a link
+    pointing out of the site, must not bring a file of this machine into the register.
+    """
+    root = site_root.resolve()
+    source = (root / url.lstrip("/")).resolve()
+    if not source.is_relative_to(root):
+        return None, "points outside the old site, so it is not copied"
+    if not source.is_file():
+        return None, "was not found in the old site"
+    if source.stat().st_size > MAX_IMAGE_BYTES:
+        return None, f"is larger than {MAX_IMAGE_BYTES:,} bytes, so it is not copied"
+    return source, ""
 
 
 @dataclass

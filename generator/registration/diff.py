@@ -16,7 +16,7 @@ from generator import catalog as catalog_module
 from generator import config as config_module
 from generator.config import SiteConfig
 from generator.errors import RegisterError
-from generator.registration.plan import Desired, Step, desired, step_for
+from generator.registration.plan import Desired, Step, desired, fingerprint_entry, step_for
 
 SUMMARIES = {"create": "new DOI", "update": "update", "publish": "publish", "hide": "hide"}
 
@@ -46,7 +46,9 @@ def at_ref(config: SiteConfig, ref: str) -> list[Desired]:
 
 def changes(before: list[Desired], after: list[Desired]) -> list[Step]:
     """The step each changed record will cause, taking the base as what DataCite holds."""
-    held = {item.doi: item.attributes | {"state": item.state} for item in before if item.state is not None}
+    # As the base's sync left it: with the fingerprint of what it sent, so that every change is ours.
+    held = {item.doi: item.attributes | {"state": item.state, "alternateIdentifiers": [fingerprint_entry(item)]}
+            for item in before if item.state is not None}
     steps = [step_for(item, held.get(item.doi)) for item in after]
     return [step for step in steps if step.action != "none"]
 
@@ -61,7 +63,7 @@ def markdown(steps: list[Step], gone: list[str]) -> str:
     """A pull-request comment: a table of actions, then the field-level changes of each DOI."""
     lines = ["## What this change does at DataCite", ""]
     if not steps and not gone:
-        return "\n".join(lines + ["No DOI is created or changed.", ""])
+        return "\n".join([*lines, "No DOI is created or changed.", ""])
     lines += ["| DOI | record | action |", "|---|---|---|"]
     for step in steps:
         action = SUMMARIES[step.action]

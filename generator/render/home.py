@@ -7,12 +7,12 @@ import nh3
 from generator.catalog import Catalog
 from generator.model import Dataset
 from generator.render import RenderContext, access, template_env
-from generator.render.paths import doi_url, front_matter, page_path
+from generator.render.page import Page
+from generator.render.paths import doi_url, page_path, thumbnail_path
 
 _env = template_env()
 FACETS = {"modality": "Modality", "organ": "Organ", "field": "Field", "access": "Access", "status": "Status",
           "origin": "Origin", "collection": "Collection"}
-THUMBNAIL = "thumbnail.jpg"
 
 
 def facet_values(dataset: Dataset, ctx: RenderContext) -> dict[str, list[str]]:
@@ -34,8 +34,8 @@ def summary(dataset: Dataset, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def render(catalog: Catalog, ctx: RenderContext) -> str:
-    """Markdown source of index.md."""
+def render(catalog: Catalog, ctx: RenderContext) -> Page:
+    """The home page, index.md."""
     datasets = sorted((entry.dataset for entry in catalog.public), key=lambda ds: ds.title.lower())
     facets = {dataset.doi: facet_values(dataset, ctx) for dataset in datasets}
     options: dict[str, list[str]] = {
@@ -52,9 +52,9 @@ def render(catalog: Catalog, ctx: RenderContext) -> str:
         page_path=page_path,
         doi_url=doi_url,
         summary=summary,
-        thumbnail=lambda ds: page_path(ds.doi) + THUMBNAIL if ds.images else None,
+        thumbnail=lambda ds: thumbnail_path(ds.doi) if ds.images else None,
         joined=lambda values: "|".join(values),
     )
     # The list repeats every dataset's summary; leaving it out of the search index keeps the index small
     # (the browser loads it with the first page) and sends searches to the datasets' own pages.
-    return front_matter({"title": catalog.config.site_name}, search_exclude=True) + html
+    return Page(title=catalog.config.site_name, body=html, search_exclude=True)

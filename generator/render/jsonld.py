@@ -60,7 +60,7 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "dateModified": dataset.modified.isoformat() if dataset.modified else None,
         "license": [text.url for text in licenses],
         "isAccessibleForFree": rule.open,
-        "conditionsOfAccess": None if rule.open else f"{rule.label}: {rule.explanation}. {url}#access",
+        "conditionsOfAccess": None if rule.open else rule.conditions(url),
         "includedInDataCatalog": {"@type": "DataCatalog", "name": ctx.config.site_name, "url": ctx.config.site_url},
         "citation": [
             {"@type": "CreativeWork", "@id": doi_url(work.doi) if work.doi else work.url,

@@ -1,4 +1,4 @@
-"""A dataset's landing page: MkDocs Markdown whose body is HTML built from the record, every text sanitised."""
+"""A dataset's landing page: a Page whose body is HTML built from the record, every text sanitised."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import iso3166
 from markupsafe import Markup
 
 from generator.model import Dataset
-from generator.render import RenderContext, access, citation, head, license_text, styles, template_env
+from generator.render import RenderContext, access, citation, head, license_text, related, styles, template_env
 from generator.render.markdown import inline_html, to_html
-from generator.render.paths import front_matter, human_size, image_name, page_path, root_from
+from generator.render.page import Page
+from generator.render.paths import human_size, image_name, page_path, root_from
 
 AGREEMENT_FILE = "agreement.txt"  # the licenses to be signed, filled in for the dataset (Markdown text)
 SNOMED_BROWSER = "https://browser.ihtsdotools.org/?perspective=full&edition=MAIN&conceptId1={}"
@@ -103,8 +104,8 @@ def file_stem(dataset: Dataset) -> str:
     return (name or "dataset") + (f"-{dataset.version}" if dataset.version else "")
 
 
-def render(dataset: Dataset, ctx: RenderContext) -> str:
-    """The landing page's Markdown source: front matter for MkDocs, then the page as HTML."""
+def render(dataset: Dataset, ctx: RenderContext) -> Page:
+    """The landing page, with the machine-readable <head> of head.render."""
     path = page_path(dataset.doi)
     root = root_from(path)
     successor = dataset.withdrawal.successor if dataset.withdrawal else None
@@ -125,6 +126,7 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
         access=access.classify(dataset, ctx),
         status_label=STATUS[dataset.status],
         file_stem=file_stem(dataset),
+        links=related.links(dataset, ctx),
         licenses=licenses,
         # The copyright once: a license text that states it (shown unless withdrawn) makes the page's own line redundant.
         copyright_stated=dataset.status != "withdrawn" and any(notice in (text.markdown or "") for text in licenses),
@@ -136,5 +138,5 @@ def render(dataset: Dataset, ctx: RenderContext) -> str:
         successor_path=root + page_path(successor) if successor else None,
         holders=", ".join(holder.display_name for holder in dataset.copyright.holders),
     )
-    front = {"title": dataset.title, "description": dataset.description.strip().split("\n\n")[0][:300]}
-    return front_matter(front, hidden=dataset.hidden, head=head.render(dataset, ctx)) + html
+    return Page(title=dataset.title, body=html, description=dataset.description.strip().split("\n\n")[0][:300],
+                head=head.render(dataset, ctx), noindex=dataset.hidden)

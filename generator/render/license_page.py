@@ -12,9 +12,9 @@ from markupsafe import Markup, escape
 
 from generator.licenses import LicenseLibrary, LicenseTemplate, word_changes
 from generator.render import template_env
-from generator.render.paths import front_matter
 from generator.render.license_text import fill, license_page_path, placeholders
 from generator.render.markdown import to_html
+from generator.render.page import Page
 
 _env = template_env()
 
@@ -27,8 +27,8 @@ def word_diff(old: str, new: str) -> Markup:
     return Markup(" ".join(parts))
 
 
-def render(template: LicenseTemplate, version: str) -> str:
-    """Markdown source of licenses/<id>/<version>/index.md: the text with its parameters as placeholders."""
+def render(template: LicenseTemplate, version: str) -> Page:
+    """The page licenses/<id>/<version>/index.md: the text with its parameters as placeholders."""
     text = fill(template, version, placeholders(template))
     previous = template.previous(version)
     page = _env.get_template("license.html.j2").render(
@@ -43,13 +43,13 @@ def render(template: LicenseTemplate, version: str) -> str:
         if previous else None,
         newer=None if version == template.latest else "../" + template.latest + "/",
     )
-    return front_matter({"title": f"{template.title} {version}"}) + page
+    return Page(title=f"{template.title} {version}", body=page)
 
 
-def render_index(library: LicenseLibrary) -> str:
-    """Markdown source of licenses/index.md."""
+def render_index(library: LicenseLibrary) -> Page:
+    """The page licenses/index.md."""
     html = _env.get_template("licenses.html.j2").render(
         templates=sorted(library.templates.values(), key=lambda t: t.title.lower()),
         path=lambda template, version: license_page_path(template.id, version).removeprefix("licenses/"),
     )
-    return front_matter({"title": "Licenses"}) + html
+    return Page(title="Licenses", body=html)

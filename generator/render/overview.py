@@ -9,7 +9,8 @@ import iso3166
 from markupsafe import Markup, escape
 
 from generator.model import Dataset
-from generator.render.paths import front_matter, human_size, page_path, root_from
+from generator.render.page import Page
+from generator.render.paths import human_size, page_path, root_from
 
 INCLUSION_RULE = ("Counted: published datasets. Data from patients and synthetic data are totalled apart; withdrawn "
                   "datasets and previews are not counted. A count a record does not state is \u201cnot stated\u201d, never 0.")
@@ -98,8 +99,8 @@ def _breakdown(title: str, counter: Counter[str], ident: str) -> str:
             + "</section>")
 
 
-def metrics(datasets: list[Dataset]) -> str:
-    """Markdown source of metrics/index.md: every total and chart under the one inclusion rule (counted())."""
+def metrics(datasets: list[Dataset]) -> Page:
+    """The page metrics/index.md: every total and chart under the one inclusion rule (counted())."""
     real = counted(datasets)[0]
     parts = ['<div class="dr-metrics">', "<h1>Metrics</h1>",
              "<p>The charts count published data from patients only (the rule under Totals).</p>",
@@ -110,14 +111,14 @@ def metrics(datasets: list[Dataset]) -> str:
     countries = Counter(iso3166.countries_by_alpha2[c].name for ds in real for c in ds.countries_shared)
     parts.append(_breakdown("Datasets shared with each country", countries, "countries"))
     parts.append("</div>")
-    return front_matter({"title": "Metrics"}) + "\n".join(parts) + "\n"
+    return Page(title="Metrics", body="\n".join(parts) + "\n")
 
 
 def collection_title(slug: str) -> str:
     return slug.replace("-", " ").capitalize()
 
 
-def collections(datasets: list[Dataset]) -> dict[str, str]:
+def collections(datasets: list[Dataset]) -> dict[str, Page]:
     """collections/index.md and one page per collection, with its list and totals."""
     members: dict[str, list[Dataset]] = {}
     for dataset in datasets:
@@ -126,15 +127,15 @@ def collections(datasets: list[Dataset]) -> dict[str, str]:
     pages = {}
     items = "".join(f'<li><a href="{slug}/">{escape(collection_title(slug))}</a> ({len(sets)} dataset{"s" if len(sets) != 1 else ""})</li>'
                     for slug, sets in sorted(members.items()))
-    pages["collections/index.md"] = front_matter({"title": "Collections"}) + (
+    pages["collections/index.md"] = Page(title="Collections", body=(
         f'<div class="dr-collections"><h1>Collections</h1><ul>{items}</ul></div>\n' if members
-        else '<div class="dr-collections"><h1>Collections</h1><p>No dataset belongs to a collection yet.</p></div>\n')
+        else '<div class="dr-collections"><h1>Collections</h1><p>No dataset belongs to a collection yet.</p></div>\n'))
     for slug, sets in members.items():
         path = f"collections/{slug}/"
         root = root_from(path)
         rows = "".join(f'<li><a href="{root}{page_path(ds.doi)}">{escape(ds.title)}</a> ({ds.year})</li>'
                        for ds in sorted(sets, key=lambda ds: ds.title.lower()))
-        pages[path + "index.md"] = front_matter({"title": collection_title(slug)}) + (
+        pages[path + "index.md"] = Page(title=collection_title(slug), body=(
             f'<div class="dr-collection"><h1>{escape(collection_title(slug))}</h1>'
-            f'{totals_section(sets)}<ul>{rows}</ul></div>\n')
+            f'{totals_section(sets)}<ul>{rows}</ul></div>\n'))
     return pages

@@ -1,13 +1,31 @@
-"""Where a dataset's files live on the site, and the small formatting helpers every page shares."""
+"""Every path of the site, and the one rule that keeps record text from choosing a path outside it.
+
+A DOI suffix and an image file name become parts of paths, so the record checks hold both to the
+safe-segment rule of identifiers.segment_error: never empty, `.`, `..`, a hidden file, or a character
+that means something else in a path or URL. `checked` proves every path of the built tree is a
+plain relative path inside the output folder.
+Also the small formatting helpers every page shares.
+"""
 
 from __future__ import annotations
 
-import json
+import posixpath
 from pathlib import PurePosixPath
 
-from markupsafe import escape
-
 from generator.config import SiteConfig
+
+THUMBNAIL = "thumbnail.jpg"  # the list's picture of a dataset, beside its landing page
+
+
+def checked(path: str) -> str:
+    """`path` itself if it is a plain relative path inside the output folder, else ValueError.
+
+    The record checks (suffix_error, segment_error) make this unreachable for valid records; it is the proof.
+    """
+    trimmed = path.removesuffix("/")
+    if not trimmed or path.startswith("/") or "\\" in path or posixpath.normpath(trimmed) != trimmed or trimmed.startswith(".."):
+        raise ValueError(f"{path!r} is not a path inside the site")
+    return path
 
 
 def doi_url(doi: str) -> str:
@@ -35,6 +53,24 @@ def image_name(file: str) -> str:
     return f"images/{PurePosixPath(file).name}"
 
 
+def image_path(doi: str, file: str) -> str:
+    return page_path(doi) + image_name(file)
+
+
+def thumbnail_path(doi: str) -> str:
+    return page_path(doi) + THUMBNAIL
+
+
+def api_path(doi: str) -> str:
+    """api/v1/datasets/<doi>.json, one file per dataset."""
+    return f"api/v1/datasets/{doi.lower()}.json"
+
+
+def built_path(path: str) -> str:
+    """Where a file of the tree ends up in the built site: pages (index.md) become index.html."""
+    return path.removesuffix(".md") + ".html" if path.endswith(".md") else path
+
+
 def human_size(size: int) -> str:
     """Bytes in decimal units, as storage is sold: 4.5 GB, 2.4 TB."""
     value = float(size)
@@ -43,17 +79,3 @@ def human_size(size: int) -> str:
             return f"{size:,} bytes" if unit == "bytes" else f"{value:.1f} {unit}".replace(".0 ", " ")
         value /= 1000
     raise AssertionError("unreachable")
-
-
-def front_matter(values: dict[str, str], *, hidden: bool = False, head: str | None = None,
-                 search_exclude: bool = False) -> str:
-    """MkDocs front matter. Themes print page.title unescaped into <title>, so values are HTML-escaped;
-    JSON strings are valid YAML and need no further quoting. `head` is finished HTML for <head>."""
-    lines = [f"{key}: {json.dumps(str(escape(value)))}" for key, value in values.items()]
-    if head:
-        lines.append(f"register_head: {json.dumps(head)}")
-    if hidden:
-        lines.append("robots: noindex, nofollow")
-    if hidden or search_exclude:
-        lines += ["search:", "  exclude: true"]
-    return "---\n" + "\n".join(lines) + "\n---\n\n"

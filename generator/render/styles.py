@@ -13,7 +13,7 @@ and `render_all_html` the same citations as HTML for the page.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
@@ -23,8 +23,8 @@ from generator.render.paths import doi_url
 
 # Around what a style sets in italics; no record text can hold these control characters.
 EMPHASIS = ("\x02", "\x03")
-MONTHS = "January February March April May June July August September October November December".split()
-IEEE_MONTHS = "Jan. Feb. Mar. Apr. May Jun. Jul. Aug. Sep. Oct. Nov. Dec.".split()
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+IEEE_MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.", "Oct.", "Nov.", "Dec."]
 
 
 def _initials(given: str | None, *, periods: bool) -> str:
