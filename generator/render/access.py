@@ -39,7 +39,7 @@ class Access:
             "partners": "only partners of the hub may use the data, after an approved access request",
             "controlled": "available to eligible researchers after an approved access request",
         }[self.level]
-        return f"{self.label}: {explanation}; see {landing}#access"
+        return f"{self.label}: {explanation}, as described at {landing}#access."
 
     @property
     def open(self) -> bool:
