@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from generator import vocabularies
 from generator.errors import Problem, display_path
 
 LOCK_FILE = "published.sha256"
@@ -51,6 +52,7 @@ class LicenseTemplate:
     sources: dict[str, str] = field(default_factory=dict)  # version -> where its wording comes from
     obligations: frozenset[str] = frozenset()
     users: str | None = None  # who the partners are, for access level "partners", e.g. "AIDA partners"
+    duo: tuple[str, ...] = ()  # the Data Use Ontology terms the license implies (a judgment, explained in docs/use-conditions.md)
 
     @property
     def controlled_access(self) -> bool:
@@ -157,6 +159,11 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
         level = "controlled"  # the report stops the build; until then, claim nothing more open than that
     elif level == "partners" and not isinstance(users, str):
         problems.append(Problem(where, 1, 1, "access.who", "name the partners who may use the data, e.g. who: AIDA partners"))
+    duo = [str(code) for code in meta.get("duo") or []]
+    for code in duo:
+        reason = vocabularies.duo_error(code)
+        if reason:
+            problems.append(Problem(where, 1, 1, "duo", f"{code}: {reason}"))
     sources = {str(version): " ".join(str(text).split()) for version, text in (meta.get("versions") or {}).items()}
     return LicenseTemplate(
         id=meta_file.parent.name,
@@ -169,6 +176,7 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
         sources=sources,
         obligations=frozenset(obligations),
         users=users if isinstance(users, str) else None,
+        duo=tuple(duo),
     )
 
 

@@ -23,6 +23,7 @@ SOURCES = {
     "validate.py": "the record's keys and values",
     "licenses.py": "the license templates",
     "catalog.py": "licenses, images, other records, DataCite",
+    "vocabularies.py": "privacy and use conditions",
 }
 _MESSAGE_DICTS = {"_MESSAGES", "_PATTERN_HINTS"}
 

@@ -124,6 +124,8 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         if generated.noindex or generated.search_exclude:
             meta["search"] = {"exclude": True}
         page.meta = meta
+        if generated.updated:
+            page.update_date = generated.updated  # the sitemap's lastmod: the record's date, not the build's
         # The body is finished HTML: Python-Markdown gets nothing to do, and the HTML comes in on_page_content.
         return ""
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from generator import identifiers
+from generator import identifiers, vocabularies
 
 
 def _rule(check: Callable[[str], tuple[Any, str | None]]) -> BeforeValidator:
@@ -248,6 +248,52 @@ class ExampleImage(Part):
     alt: Line | None = Field(None, description="Text for screen readers; the title when left out.")
 
 
+def _mondo(value: str) -> tuple[str, str | None]:
+    if re.fullmatch(r"MONDO:\d{7}", value):
+        return value, None
+    return value, "expected a MONDO disease id such as MONDO:0005070 (look it up at https://monarchinitiative.org)"
+
+
+DuoCode = Annotated[str, _rule(_error_only(vocabularies.duo_error))]
+DicomOption = Annotated[str, _rule(_error_only(lambda value: vocabularies.choice_error(
+    value, vocabularies.DICOM_DEIDENTIFICATION, "a DICOM PS3.15 de-identification option")))]
+KeptData = Annotated[str, _rule(_error_only(lambda value: vocabularies.choice_error(
+    value, vocabularies.KEPT_DATA, "a kind of associated data")))]
+MondoId = Annotated[str, _rule(_mondo)]
+
+
+class Deidentification(Part):
+    """How the data was made anonymous: what was kept, removed and changed, how, and who assessed it.
+
+    The levels are the scale of associated data of the AIDA Data Sharing Policy (Appendix 3):
+    1 images; 2 + scanner model; 3 + time period; 4 + examination type; 5 + diagnosis; 6 even further
+    characterizing data, which needs a motivation.
+    """
+
+    level: Annotated[int, Field(ge=1, le=6)] | None = Field(
+        None, description="The policy's level of associated data kept with the images, 1 to 6; leave it out if not assessed.")
+    kept: list[KeptData] = Field([], description="Associated data kept, e.g. scanner-model, examination-type, diagnosis.")
+    motivation: Markdown | None = Field(None, description="Why the data kept is still anonymous; needed at level 6 (Markdown).")
+    removed: list[Line] = Field([], description="What was removed, one item each, e.g. names and personal identity numbers.")
+    modified: list[Line] = Field([], description="What was changed, one item each, e.g. dates shifted by a random number of days.")
+    dicom: list[DicomOption] = Field(
+        [], description="DICOM PS3.15 Annex E profile and options applied, e.g. basic-profile, retain-longitudinal-modified-dates.")
+    method: Markdown | None = Field(None, description="How it was done: tools and their versions, review steps (Markdown).")
+    where: Line | None = Field(None, description="Where it was done, e.g. at the caregiver before disclosure.")
+    assessed_by: Line | None = Field(None, description="Who assessed that the data is anonymous.")
+    assessed_on: IsoDate | None = Field(None, description="When it was assessed, YYYY-MM-DD.")
+    pathology: Markdown | None = Field(None, description="For slides: what was done to labels and file metadata (Markdown).")
+    notes: Markdown | None = Field(None, description="Anything else about the de-identification (Markdown).")
+
+
+class UseCondition(Part):
+    """A condition of use of the data, as a GA4GH Data Use Ontology (DUO) term, besides those its licenses imply."""
+
+    code: DuoCode = Field(description="DUO term, e.g. DUO:0000007 (disease specific research) or DUO:0000021 (ethics approval).")
+    disease: MondoId | None = Field(None, description="For disease specific research (DUO:0000007): the MONDO id of the disease.")
+    note: Line | None = Field(None, description="What the condition names, e.g. the time limit, institution or project.")
+
+
 Status = Literal["ongoing", "completed", "withdrawn"]
 
 
@@ -297,6 +343,10 @@ class Dataset(Part):
     related: list[RelatedWork] = Field([], description="Related papers and datasets.")
     funding: list[Funding] = Field([], description="Grants that paid for the dataset.")
     images: list[ExampleImage] = Field([], description="Example images; the first is the thumbnail.")
+    deidentification: Deidentification | None = Field(
+        None, description="How the data was made anonymous; required for published data of clinical origin.")
+    use_conditions: list[UseCondition] = Field(
+        [], description="Conditions of use as DUO terms, besides those the licenses imply (listed on each license's page).")
 
     @property
     def year(self) -> int:

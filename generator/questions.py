@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -73,16 +74,7 @@ def ask_all(answers: Answers, known_licenses: dict[str, str], ask: Ask = click.p
             answers.title = str(ask("Title of the dataset", value_proc=_checked(_title)))
         if not answers.authors:
             say("Authors, one at a time, as 'Family, Given' or 'Family, Given, ORCID'; an empty answer ends the list.")
-            while True:
-                number = len(answers.authors) + 1
-                author = ask(f"Author {number}", default="", show_default=False,
-                             value_proc=_checked(lambda text: parse_author(text) if text.strip() else None))
-                if author is None or author == "":
-                    if answers.authors:
-                        break
-                    say("A dataset needs at least one author.")
-                    continue
-                answers.authors.append(author)  # type: ignore[arg-type]
+            _ask_list("Author", parse_author, answers.authors, ask, say)
         if not answers.licenses:
             say("Licenses of licenses/:")
             for license_id, title in sorted(known_licenses.items()):
@@ -92,18 +84,23 @@ def ask_all(answers: Answers, known_licenses: dict[str, str], ask: Ask = click.p
             answers.licenses = list(chosen)
         if not answers.contacts:
             say("Contacts for questions and access requests, one at a time, as 'Name <e-mail>'; an empty answer ends the list.")
-            while True:
-                contact = ask(f"Contact {len(answers.contacts) + 1}", default="", show_default=False,
-                              value_proc=_checked(lambda text: parse_contact(text) if text.strip() else None))
-                if contact is None or contact == "":
-                    if answers.contacts:
-                        break
-                    say("A dataset needs at least one contact.")
-                    continue
-                answers.contacts.append(contact)  # type: ignore[arg-type]
+            _ask_list("Contact", parse_contact, answers.contacts, ask, say)
     except (click.Abort, EOFError):
         return False
     return True
+
+
+def _ask_list(what: str, parse: Callable[[str], Any], into: list[Any], ask: Ask, say: Callable[[str], None]) -> None:
+    """Ask for items one at a time until an empty answer, keeping each as soon as it is right; at least one."""
+    while True:
+        item = ask(f"{what} {len(into) + 1}", default="", show_default=False,
+                   value_proc=_checked(lambda text: parse(text) if text.strip() else None))
+        if item is None or item == "":
+            if into:
+                return
+            say(f"A dataset needs at least one {what.lower()}.")
+            continue
+        into.append(item)
 
 
 def _title(text: str) -> str:

@@ -176,7 +176,7 @@ def _list_item(annotation: Any) -> Any:
 # Values tried, in order, for a scalar stand-in: the first that the field's type accepts is used.
 _CANDIDATES: tuple[Any, ...] = ("stand-in", "2000-01-01", "10.0000/stand-in", "CT", "SE", "CC0-1.0", "2000", "1", "1-2",
                                 "https://example.org/", "stand-in@example.org", "0000-0002-1825-0097", "39607008",
-                                "https://ror.org/048a87296", "completed", "is-described-by", "article", "a.png")
+                                "https://ror.org/048a87296", "DUO:0000006", "MONDO:0000001", "completed", "is-described-by", "article", "a.png")
 
 
 # Parts whose keys are all optional but which the later checks need whole (DataCite needs a name).
@@ -339,6 +339,31 @@ def record_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
         elif license.spdx and (license.version or license.parameters):
             keys = ", ".join(repr(k) for k in ([*(["version"] if license.version else []), *license.parameters]))
             problems.append(doc.problem(("licenses", i), f"an SPDX license takes no parameters; remove {keys}"))
+    problems += _privacy_rules(doc, dataset)
+    return problems
+
+
+DISEASE_SPECIFIC = "DUO:0000007"
+
+
+def _privacy_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
+    """A published dataset from patients says how it was made anonymous; use conditions name what they need."""
+    problems = []
+    clinical = not dataset.synthetic and (dataset.origin or "").strip().lower() == "clinical"
+    if clinical and not dataset.hidden and dataset.deidentification is None:
+        problems.append(doc.problem(("origin",), "a published dataset of clinical origin needs a 'deidentification' "
+                                    "statement: how the data was made anonymous (see the record format)"))
+    statement = dataset.deidentification
+    if statement and statement.level == 6 and not statement.motivation:
+        problems.append(doc.problem(("deidentification", "level"), "level 6 keeps further characterizing data: "
+                                    "give the 'motivation' for it, as the policy asks"))
+    for i, condition in enumerate(dataset.use_conditions):
+        if condition.code == DISEASE_SPECIFIC and not condition.disease:
+            problems.append(doc.problem(("use_conditions", i), "disease specific research (DUO:0000007) names its "
+                                        "disease: add 'disease' with its MONDO id"))
+        elif condition.disease and condition.code != DISEASE_SPECIFIC:
+            problems.append(doc.problem(("use_conditions", i, "disease"), "'disease' belongs to disease specific "
+                                        "research (DUO:0000007) only"))
     return problems
 
 

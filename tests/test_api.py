@@ -169,3 +169,16 @@ def test_one_access_rule_reads_what_the_licenses_declare():
     assert label(cc_by, aida_by, own) == ("partners", "AIDA partners, on request")  # every license applies: the strictest
     assert label(aida_by, LicenseRef(id="controlled-access", version="1.1")) == ("controlled", "Controlled, on request")
     assert label(cc_by, status="withdrawn") == ("withdrawn", "Not available: withdrawn")
+
+
+def test_the_sitemap_dates_a_landing_page_by_its_record(site: Path):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    entry = sitemap[sitemap.index("/10.23698/aida/example-full/</loc>"):]
+    assert "<lastmod>2024-06-30</lastmod>" in entry[:entry.index("</url>")]  # the record's modified, not the build date
+
+
+def test_each_metadata_file_describes_the_landing_page(site: Path):
+    linkset = json.loads((site / "10.23698/aida/ctpa/linkset.json").read_text(encoding="utf-8"))["linkset"]
+    landing = "https://datahub.aida.scilifelab.se/10.23698/aida/ctpa/"
+    described = {entry["anchor"] for entry in linkset[1:] if entry["describes"] == [{"href": landing, "type": "text/html"}]}
+    assert described == {item["href"] for item in linkset[0]["describedby"]}

@@ -86,6 +86,34 @@ def test_a_withdrawn_dataset_says_so_to_machines(site: Path):
     assert not [link for link in parsed.links if link.get("rel") == "item"]
 
 
+# The rules of Zotero's translators (zotero/translators: "Embedded Metadata.js" of 2024-06-13 and
+# "RDF.js") that decide what a landing page becomes:
+# 1. The item type is OpenGraph's before DC's (RDF.js detectType: t.zotero || t.bib || t.prism || t.eprints
+#    || t.og || t.dc || ...): og:type "website" gives a web page, so a dataset page has no og:type at all.
+# 2. DC.type "Dataset" is a Zotero item type, so it gives a dataset.
+# 3. citation_journal_title, citation_technical_report_institution, citation_conference(_title),
+#    citation_book_title, citation_inbook_title and citation_dissertation_institution force a type of
+#    their own (hwType), which overrides the RDF type: none may appear.
+# 4. Fields: citation_title -> title, citation_author (one tag per person, "Family, Given" split at the
+#    comma) -> creators, citation_publication_date -> date, citation_doi -> DOI, citation_publisher ->
+#    publisher, prism.edition -> edition/version.
+FORCED_TYPES = ("citation_journal_title", "citation_technical_report_institution", "citation_conference",
+                "citation_conference_title", "citation_book_title", "citation_inbook_title",
+                "citation_dissertation_institution")
+
+
+@pytest.mark.parametrize("doi", PUBLIC)
+def test_zotero_saves_every_landing_page_as_a_dataset(site: Path, doi: str):
+    meta = head(site, doi).meta
+    names = [key for key, _ in meta]
+    assert "og:type" not in names  # rule 1
+    assert [content for key, content in meta if key == "DC.type"] == ["Dataset"]  # rule 2
+    assert not set(names) & set(FORCED_TYPES)  # rule 3
+    for field in ("citation_title", "citation_publication_date", "citation_doi", "citation_publisher"):  # rule 4
+        assert names.count(field) == 1, field
+    assert names.count("citation_author") >= 1
+
+
 def test_reference_managers_find_a_dataset_with_its_authors_and_doi(site: Path):
     """The tags Zotero's Embedded Metadata translator reads, read the same way."""
     meta = head(site, "10.23698/aida/brln").meta
@@ -97,7 +125,8 @@ def test_reference_managers_find_a_dataset_with_its_authors_and_doi(site: Path):
     assert values("DC.type") == ["Dataset"]
     assert values("DC.identifier") == ["https://doi.org/10.23698/aida/brln"]
     assert values("citation_journal_title") == []  # it would make Zotero save a journal article
-    assert values("og:type") == ["website"]
+    assert values("og:type") == []  # OpenGraph's type would win over DC.type
+    assert values("prism.edition") == ["1.0.2"]
 
 
 def test_the_preview_image_is_a_real_file(site: Path):
@@ -155,3 +184,4 @@ def test_citation_bib_compiles_with_classic_bibtex(bib: Path, tmp_path: Path):
     assert "Warning--" not in log and "error message" not in log, log
     bbl = (tmp_path / "paper.bbl").read_text(encoding="utf-8")
     assert f"\\bibitem{{{key}}}" in bbl and "[Data set]" in bbl
+    assert "https://doi.org/" in bbl  # classic styles print the note: the DOI reaches the reference list

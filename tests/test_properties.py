@@ -12,7 +12,6 @@ import json
 import re
 import subprocess
 import threading
-from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -20,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import extruct
 from datacite import schema45
 from lxml import etree
+from test_site import _Links
 
 from generator import catalog, config
 from generator.model import Dataset
@@ -94,15 +94,6 @@ def test_every_citation_bib_compiles_with_classic_bibtex(real_site: Path, tmp_pa
         result = subprocess.run(["bibtex", "paper"], cwd=work, capture_output=True, text=True, check=False)
         log = (work / "paper.blg").read_text(encoding="utf-8", errors="replace")
         assert result.returncode == 0 and "Warning--" not in log, f"{dataset.doi}: {log}"
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.links += [value for name, value in attrs if name in ("href", "src") and value]
 
 
 def test_every_local_link_resolves(real_site: Path):

@@ -10,7 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from generator.model import Agent, Dataset
-from generator.render import RenderContext, access, dump_json, license_text
+from generator.render import RenderContext, access, conditions, dump_json, license_text
 from generator.render.paths import doi_url, landing_url, page_path
 
 API_VERSION = "1"
@@ -60,6 +60,11 @@ def record(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "size_bytes": dataset.size_bytes,
         "file_formats": list(dataset.file_formats),
         "countries_shared": list(dataset.countries_shared),
+        "use_conditions": [{"code": c.term.code, "iri": c.term.iri, "shorthand": c.term.shorthand, "label": c.term.label,
+                            "source": c.source, "disease": c.disease, "note": c.note}
+                           for c in conditions.use_conditions(dataset, ctx)],
+        "deidentification": dataset.deidentification.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        if dataset.deidentification else None,
         "metadata": _metadata_links(base),
     }
 

@@ -55,10 +55,16 @@ def _common(dataset: Dataset, ctx: RenderContext) -> list[tuple[str, str | None]
 
 
 def render(dataset: Dataset, ctx: RenderContext) -> str:
-    """citation.bib: @misc, which every classic BibTeX style knows."""
+    """citation.bib: @misc, which every classic BibTeX style knows.
+
+    Classic styles such as plain.bst print no doi or url field, so the DOI's link is also the note,
+    escaped as text. Zotero's BibTeX importer has no dataset type: @misc becomes a Document, the
+    closest type it supports (its @dataset is discarded, which is why this file is not @dataset).
+    """
     version = f", Version {escape(dataset.version)}" if dataset.version else ""
     fields = _common(dataset, ctx)
     fields.insert(3, ("howpublished", f"[Data set]{version}. {escape(ctx.config.publisher)}"))
+    fields.append(("note", escape(doi_url(dataset.doi))))
     return _entry("misc", dataset, ctx, fields)
 
 

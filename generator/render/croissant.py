@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.model import Dataset
-from generator.render import RenderContext, access, bibtex, dump_json, jsonld, license_text
+from generator.render import RenderContext, access, bibtex, conditions, dump_json, jsonld, license_text
 from generator.render.markdown import plain_text
 from generator.render.paths import doi_url, human_size, landing_url
 
@@ -45,12 +45,18 @@ def _responsible_ai(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         node["rai:dataAnnotationProtocol"] = plain_text(dataset.annotation)
     licenses = license_text.build(dataset, ctx, with_texts=False)
     uses = [f"{text.title}: {text.summary}" for text in licenses]
+    duo = [f"{c.term.label} ({c.term.code})" for c in conditions.use_conditions(dataset, ctx)]
+    if duo:
+        uses.append("Conditions of use (GA4GH Data Use Ontology): " + "; ".join(duo) + ".")
     if uses:
         node["rai:dataUseCases"] = " ".join(uses)
     if not dataset.synthetic and dataset.origin and dataset.origin.lower() == "clinical":
         node["rai:personalSensitiveInformation"] = (
             "Health data from patients' clinical care. It is shared only under the licenses and access "
             "conditions on the landing page.")
+    statement = conditions.deidentification_text(dataset)
+    if statement:
+        node["rai:dataPreprocessingProtocol"] = statement
     return node
 
 

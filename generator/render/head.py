@@ -1,9 +1,12 @@
 """What machines read in a landing page's <head>: reference-manager meta tags, JSON-LD and FAIR Signposting.
 
-Zotero's generic translator reads Highwire `citation_*` and `DC.*` tags (not JSON-LD); `DC.type`
-Dataset makes it save a dataset, and no `citation_journal_title` is given so it does not guess an
-article. Static hosting cannot send HTTP Link headers, so the signposts are <link> elements and
-a linkset.json beside the page (RFC 9264).
+Zotero's Embedded Metadata translator reads Highwire `citation_*` tags and, through its RDF
+translator, `DC.*`, `prism.*` and OpenGraph tags (not JSON-LD). The RDF translator takes the item
+type from OpenGraph before `DC.type`, so dataset pages carry no `og:type` (the "website" of the
+theme's pages would make Zotero save a web page) and `DC.type` Dataset decides; no `citation_*` tag
+that names a journal, book, conference, report or thesis is given, as each forces its own type.
+`prism.edition` carries the version (Zotero's `edition`/`version`). Static hosting cannot send HTTP
+Link headers, so the signposts are <link> elements and a linkset.json beside the page (RFC 9264).
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ def meta_tags(dataset: Dataset, ctx: RenderContext) -> list[tuple[str, str, str]
         ("name", "DC.date", dataset.published.isoformat()),
         ("name", "DC.publisher", ctx.config.publisher),
         ("name", "DC.description", description[:1000]),
+        *((("name", "prism.edition", dataset.version),) if dataset.version else ()),
         *(("name", "DC.subject", keyword) for keyword in dataset.keywords),
         *(("name", "DC.rights", text.url) for text in license_text.build(dataset, ctx, with_texts=False)),
-        ("property", "og:type", "website"),
         ("property", "og:title", dataset.title),
         ("property", "og:description", description[:300]),
         ("property", "og:url", url),
@@ -105,4 +108,8 @@ def linkset(dataset: Dataset, ctx: RenderContext) -> str:
     for link in signposts(dataset, ctx):
         target = {"href": link["href"], **({"type": link["type"]} if "type" in link else {})}
         relations.setdefault(link["rel"], []).append(target)
-    return dump_json({"linkset": [{"anchor": landing_url(ctx.config, dataset.doi), **relations}]})
+    landing = landing_url(ctx.config, dataset.doi)
+    # Each metadata file says which page it describes, so a machine that starts from it finds the way back.
+    described = [{"anchor": link["href"], "describes": [{"href": landing, "type": "text/html"}]}
+                 for link in signposts(dataset, ctx) if link["rel"] == "describedby"]
+    return dump_json({"linkset": [{"anchor": landing, **relations}, *described]})

@@ -139,4 +139,5 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         holders=", ".join(holder.display_name for holder in dataset.copyright.holders),
     )
     return Page(title=dataset.title, body=html, description=dataset.description.strip().split("\n\n")[0][:300],
-                head=head.render(dataset, ctx), noindex=dataset.hidden)
+                head=head.render(dataset, ctx), noindex=dataset.hidden,
+                updated=(dataset.modified or dataset.published).isoformat())

@@ -10,6 +10,7 @@ import html
 
 from markupsafe import Markup, escape
 
+from generator import vocabularies
 from generator.licenses import LicenseLibrary, LicenseTemplate, word_changes
 from generator.render import template_env
 from generator.render.license_text import fill, license_page_path, placeholders
@@ -51,5 +52,7 @@ def render_index(library: LicenseLibrary) -> Page:
     html = _env.get_template("licenses.html.j2").render(
         templates=sorted(library.templates.values(), key=lambda t: t.title.lower()),
         path=lambda template, version: license_page_path(template.id, version).removeprefix("licenses/"),
+        terms=vocabularies.duo_terms(),
+        duo_release=vocabularies.DUO_RELEASE,
     )
     return Page(title="Licenses", body=html)

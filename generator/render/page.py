@@ -20,6 +20,7 @@ class Page:
     head: str = ""
     noindex: bool = False  # a preview: kept out of search engines, the sitemap and the search index
     search_exclude: bool = False  # kept out of the site's search index only
+    updated: str = ""  # when what the page shows last changed (YYYY-MM-DD), for the sitemap; the build date if empty
 
     def source(self) -> str:
         """The whole page as one readable text, for golden files; nothing ever parses it back."""
@@ -27,6 +28,8 @@ class Page:
         lines = [f"title: {self.title}"]
         if self.description:
             lines.append(f"description: {self.description}")
+        if self.updated:
+            lines.append(f"updated: {self.updated}")
         if flags:
             lines.append(f"flags: {', '.join(flags)}")
         if self.head:
