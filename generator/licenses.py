@@ -23,6 +23,9 @@ from generator.errors import Problem, display_path
 
 LOCK_FILE = "published.sha256"
 OBLIGATIONS = ("cite", "co-authorship")  # what a license may ask of publications; an acknowledgement is a parameter
+# Who may use data under a license (`access: {level, who}` in license.yaml): anyone; the hub's partners, on request;
+# eligible researchers, on an approved request. render/access.py turns a dataset's licenses into one of them.
+ACCESS_LEVELS = ("open", "partners", "controlled")
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,18 @@ class LicenseTemplate:
     id: str
     title: str
     summary: str
-    controlled_access: bool
+    access: str  # one of ACCESS_LEVELS
     parameters: dict[str, Parameter]
     agreement: bool
     versions: dict[str, Path]
     sources: dict[str, str] = field(default_factory=dict)  # version -> where its wording comes from
     obligations: frozenset[str] = frozenset()
+    users: str | None = None  # who the partners are, for access level "partners", e.g. "AIDA partners"
     duo: tuple[str, ...] = ()  # the Data Use Ontology terms the license implies (a judgment, explained in docs/use-conditions.md)
+
+    @property
+    def controlled_access(self) -> bool:
+        return self.access == "controlled"
 
     @property
     def latest(self) -> str:
@@ -142,6 +150,15 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
     if ("co-author" in meta["summary"].lower()) != ("co-authorship" in obligations):
         problems.append(Problem(where, 1, 1, "summary", "the summary and the obligations disagree on co-authorship: "
                                 "a summary promises co-authorship exactly when obligations lists co-authorship"))
+    declared = meta.get("access")
+    access: dict[str, object] = declared if isinstance(declared, dict) else {}
+    level, users = access.get("level"), access.get("who")
+    if level not in ACCESS_LEVELS:
+        problems.append(Problem(where, 1, 1, "access.level", "say who may use data under this license: access: {level: "
+                                + " | ".join(ACCESS_LEVELS) + "} (partners also needs who:, e.g. who: AIDA partners)"))
+        level = "controlled"  # the report stops the build; until then, claim nothing more open than that
+    elif level == "partners" and not isinstance(users, str):
+        problems.append(Problem(where, 1, 1, "access.who", "name the partners who may use the data, e.g. who: AIDA partners"))
     duo = [str(code) for code in meta.get("duo") or []]
     for code in duo:
         reason = vocabularies.duo_error(code)
@@ -152,12 +169,13 @@ def _read_template(meta_file: Path, problems: list[Problem]) -> LicenseTemplate 
         id=meta_file.parent.name,
         title=meta["title"],
         summary=meta["summary"],
-        controlled_access=bool(meta.get("controlled_access")),
+        access=str(level),
         parameters=parameters,
         agreement=bool(meta.get("agreement")),
         versions=versions,
         sources=sources,
         obligations=frozenset(obligations),
+        users=users if isinstance(users, str) else None,
         duo=tuple(duo),
     )
 

@@ -10,7 +10,7 @@ from test_browser import base_url, browser  # noqa: F401 (fixtures shared with t
 
 PAGES = ["", "10.23698/aida/example-full/", "10.23698/aida/ctpa/", "10.23698/aida/example-withdrawn/",
          "10.23698/aida/example-preview/", "metrics/", "collections/", "collections/phantoms/", "licenses/",
-         "licenses/aida-by/1.0/", "record-format/", "contributing/", "registration/"]
+         "licenses/aida-by/1.0/", "record-format/", "contributing/", "registration/", "10.23698/case-names/", "404.html"]
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path or "home")

@@ -145,6 +145,32 @@ def test_robots_and_sitemap_point_at_the_landing_pages(site: Path):
         assert f"<loc>https://datahub.aida.scilifelab.se/{doi}/</loc>" in sitemap
 
 
+def test_one_access_rule_reads_what_the_licenses_declare():
+    from generator import catalog
+    from generator.model import LicenseRef
+    from generator.render import access
+    from generator.site import context
+
+    from conftest import case_settings
+
+    register = catalog.load_catalog(case_settings())
+    ctx = context(register)
+    base = next(entry.dataset for entry in register.entries if entry.dataset.doi == "10.23698/aida/drske")
+
+    def label(*licenses: LicenseRef, status: str = "completed") -> tuple[str, str]:
+        rule = access.classify(base.model_copy(update={"licenses": list(licenses), "status": status}), ctx)
+        return rule.level, rule.label
+
+    cc_by, aida_by = LicenseRef(spdx="CC-BY-4.0"), LicenseRef(id="aida-by", version="1.1")
+    own = LicenseRef(title="Own terms", text="Use it kindly.")
+    assert label(cc_by) == ("open", "Open (CC BY 4.0)")
+    assert label(cc_by, LicenseRef(spdx="MIT")) == ("open", "Open (CC BY 4.0, MIT)")
+    assert label(own, cc_by) == ("own-terms", "Under its own license terms")
+    assert label(cc_by, aida_by, own) == ("partners", "AIDA partners, on request")  # every license applies: the strictest
+    assert label(aida_by, LicenseRef(id="controlled-access", version="1.1")) == ("controlled", "Controlled, on request")
+    assert label(cc_by, status="withdrawn") == ("withdrawn", "Not available: withdrawn")
+
+
 def test_the_sitemap_dates_a_landing_page_by_its_record(site: Path):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     entry = sitemap[sitemap.index("/10.23698/aida/example-full/</loc>"):]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import functools
+import io
+import itertools
+import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from generator import catalog
@@ -113,21 +117,27 @@ def visible_titles(page: Page) -> list[str]:
 
 def test_filtering_sorting_and_a_shared_filter_url(page: Page, base_url: str):
     page.goto(base_url)
-    assert len(visible_titles(page)) == 7
+    assert len(visible_titles(page)) == 6  # the withdrawn dataset is out of the default list
     page.select_option("select[name=modality]", "SM")
     assert visible_titles(page) == ["Axillary lymph nodes in breast cancer cases"]
     assert page.evaluate("location.search") == "?modality=SM"
-    assert page.locator(".dr-count").inner_text() == "1 of 7 datasets"
+    assert page.locator(".dr-count").inner_text() == "1 of 6 datasets shown"
 
     page.goto(base_url + "?modality=CT&sort=size")  # a shared link opens the same view
     assert visible_titles(page) == ["Skeletal data from the Visual Sweden project DROID",
                                     "Computed Tomography Pulmonary Angiography (CTPA) data",
                                     "Synthetic chest CT phantom with lesion masks (example record)"]
     page.get_by_role("button", name="Show all").click()
-    page.wait_for_function("document.querySelectorAll('.dr-card:not([hidden])').length === 7")
+    page.wait_for_function("document.querySelectorAll('.dr-card:not([hidden])').length === 6")
     assert page.evaluate("location.search") == ""
     page.select_option("select[name=origin]", "Synthetic")
-    assert len(visible_titles(page)) == 2  # the full example and its withdrawn first version
+    assert len(visible_titles(page)) == 1  # the full example; its withdrawn first version only when asked for
+    page.select_option("select[name=status]", "Withdrawn")
+    assert visible_titles(page) == ["Withdrawn: Synthetic chest CT phantom with lesion masks (example record)"]
+    page.select_option("select[name=access]", "AIDA partners, on request")
+    page.select_option("select[name=status]", "")
+    page.select_option("select[name=origin]", "")
+    assert len(visible_titles(page)) == 2  # under the AIDA BY and AIDA CA licenses (and CC BY 4.0): partners only
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -142,3 +152,76 @@ def test_search_finds_datasets_by_doi_author_and_description(page: Page, base_ur
     page.get_by_text(expected).first.wait_for(timeout=10_000)
     titles = [text.split("\n")[0] for text in page.locator(".md-search-result__item").all_inner_texts()]
     assert expected in titles
+
+
+# Every kind of page, for the layout checks and the gallery in docs/screenshots.md.
+SCREENS = {
+    "home": "",
+    "landing-controlled": "10.23698/aida/drske/",
+    "landing-full": "10.23698/aida/example-full/",
+    "landing-partners": "10.23698/case-names/",
+    "landing-withdrawn": "10.23698/aida/example-withdrawn/",
+    "licenses": "licenses/",
+    "license": "licenses/aida-by/1.1/",
+    "metrics": "metrics/",
+    "collection": "collections/phantoms/",
+    "not-found": "404.html",  # what the web server sends for an unknown address
+}
+VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 667)}
+# UPDATE_SCREENSHOTS=1 writes each first screen to docs/screenshots/ (a 64-colour PNG, a few tens of KB each).
+GALLERY = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def _bottom(box: dict[str, float] | None) -> float:
+    assert box is not None
+    return box["y"] + box["height"]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("kind", SCREENS)
+def test_every_kind_of_page_fits_a_desktop_and_a_phone(browser: Browser, base_url: str, kind: str, viewport: str):
+    width, height = VIEWPORTS[viewport]
+    context_ = browser.new_context(viewport={"width": width, "height": height})
+    page = context_.new_page()
+    page.goto(base_url + SCREENS[kind])
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing scrolls sideways
+    if kind.startswith("landing"):
+        # What the data is, who may use it, its licenses and the actions: all on the first screen.
+        # (A withdrawn page opens with its notice, so only its badge need be there; a record may state no facts.)
+        parts = [".dr-summary .dr-badge"] if kind == "landing-withdrawn" else [
+            ".dr-summary .dr-badge", ".dr-license-names", ".dr-summary .dr-doi .dr-copy"]
+        for part in parts + ([".dr-what"] if page.locator(".dr-what").count() else []):
+            assert _bottom(page.locator(part).bounding_box()) <= height, part
+        request = page.locator(".dr-summary .dr-primary")
+        if kind == "landing-withdrawn":
+            assert request.count() == 0 and page.locator(".dr-badge").inner_text() == "Not available: withdrawn"
+        elif kind == "landing-partners":  # its record gives no e-mail address and no REMS link
+            assert request.count() == 0 and page.locator(".dr-badge").inner_text() == "AIDA partners, on request"
+            assert _bottom(page.locator(".dr-no-request").bounding_box()) <= height
+        else:
+            assert request.inner_text() == "Request access" and _bottom(request.bounding_box()) <= height
+        if kind != "landing-withdrawn" and viewport == "phone":  # the description before the cite box
+            assert page.locator("#description").bounding_box()["y"] < page.locator("#cite").bounding_box()["y"]  # type: ignore[index]
+    works = page.locator(".dr-works > li")
+    boxes = [works.nth(index).bounding_box() for index in range(works.count())]
+    for above, below in itertools.pairwise(boxes):  # the works to cite do not overlap
+        assert above is not None and below is not None and _bottom(above) <= below["y"]
+    if boxes:  # and the first one's citation box stays inside its own entry
+        inner = page.locator(".dr-works > li:first-child .dr-citation:visible").bounding_box()
+        assert inner is not None and boxes[0] is not None and _bottom(inner) <= _bottom(boxes[0]) + 0.5
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        GALLERY.mkdir(exist_ok=True)
+        image = Image.open(io.BytesIO(page.screenshot())).convert("RGB").quantize(colors=64)
+        image.save(GALLERY / f"{kind}-{viewport}.png", optimize=True)
+    context_.close()
+
+
+def test_the_summary_copies_the_doi_and_jumps_to_the_cite_box(page: Page, base_url: str):
+    page.goto(base_url + "10.23698/aida/drske/")
+    page.get_by_role("button", name="Copy DOI").click()
+    page.get_by_role("button", name="Copied", exact=True).wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == "https://doi.org/10.23698/aida/drske"
+    page.locator(".dr-summary").get_by_role("link", name="Cite", exact=True).click()
+    assert page.evaluate("location.hash") == "#cite"
+    assert page.locator("#cite").bounding_box()["y"] < 200  # type: ignore[index]

@@ -256,7 +256,7 @@ def test_hostile_text_stays_text_in_the_page(hostile_site):
                 parts = urlsplit(href)
                 assert set(parse_qs(parts.query)) <= {"cc", "subject", "body"} and parts.path.count("@") == 1, href
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert home.count('class="dr-card"') == len(EXAMPLES) * len(PAYLOADS)  # no record replaced the home page or another's page
+    assert home.count('<li class="dr-card') == len(EXAMPLES) * len(PAYLOADS)  # no record replaced the home page or another's page
 
 
 def _top_level_entries(bibtex: str) -> int:

@@ -85,6 +85,22 @@ def test_a_changed_text_under_an_old_version_is_caught(licenses_copy: Path):
     ]
 
 
+def test_a_license_says_who_may_use_the_data(licenses_copy: Path):
+    meta = licenses_copy / "aida-by" / "license.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("  who: AIDA partners\n", ""), encoding="utf-8")
+    (licenses_copy / "aida" / "license.yaml").write_text(
+        re.sub(r"access:.*?\n(?=parameters:)", "", (licenses_copy / "aida" / "license.yaml").read_text(encoding="utf-8"),
+               flags=re.S), encoding="utf-8")
+    library = load_library(licenses_copy)
+    assert [str(p) for p in library.problems] == [
+        "licenses/aida/license.yaml:1:1: access.level: say who may use data under this license: access: {level: "
+        "open | partners | controlled} (partners also needs who:, e.g. who: AIDA partners)",
+        "licenses/aida-by/license.yaml:1:1: access.who: name the partners who may use the data, e.g. who: AIDA partners",
+    ]
+    assert library.templates["aida"].access == "controlled"  # until it is fixed, claim nothing more open
+
+
 def test_a_new_version_must_be_published_and_publishing_keeps_the_old_ones(licenses_copy: Path):
     before = (licenses_copy / "published.sha256").read_text(encoding="utf-8")
     shutil.copy(licenses_copy / "aida-by" / "1.1.md.j2", licenses_copy / "aida-by" / "1.2.md.j2")

@@ -31,7 +31,9 @@ def test_every_public_dataset_has_a_landing_page_at_its_doi_path(site: Path):
         page = (site / doi / "index.html").read_text(encoding="utf-8")
         assert f'href="https://doi.org/{doi}"' in page
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert home.count('class="dr-card"') == 7  # eight records, one of them a preview
+    assert home.count('<li class="dr-card') == 7  # eight records, one of them a preview
+    # The withdrawn one is out of the default list (the Status filter shows it), its title marked.
+    assert home.count('<li class="dr-card dr-card-withdrawn" hidden') == 1 and "Withdrawn: Synthetic chest CT" in home
 
 
 def test_the_landing_page_shows_the_record(site: Path):
@@ -42,13 +44,17 @@ def test_the_landing_page_shows_the_record(site: Path):
         "1.2 GB",
         "Norway (NO)",
         'src="images/phantom-axial.png"',
-        "Copyright © 2024 Linköping University",
+        "Copyright 2024 Linköping University",  # in the license texts, so the page adds no line of its own
         "include the authors of this dataset Jeroen van der Laak and Ebba af Wetterstedt in the author list",
         'href="https://rems.example.org/application?items=42"',
         'href="../../../licenses/aida-by-ca/1.0/"',
     ):
         assert expected in page
     assert (site / "10.23698/aida/example-full/images/phantom-axial.png").is_file()
+    assert "Copyright ©" not in page and 'download="phantom-2.0.bib"' in page
+    assert "<td>Computed tomography (CT), Segmentation (SEG)</td>" in page  # codes expanded
+    summary = page[page.index('<section class="dr-summary"'):page.index("</section>", page.index('<section class="dr-summary"'))]
+    assert "Controlled, on request" in summary and 'class="dr-button dr-primary" href="https://rems.example.org/' in summary
 
 
 def test_every_local_link_of_the_generated_pages_resolves(site: Path):
@@ -139,11 +145,13 @@ def test_the_works_a_license_requires_are_listed_to_copy(site: Path):
 
 def test_metrics_count_real_and_synthetic_data_apart_and_leave_previews_out(site: Path):
     page = (site / "metrics" / "index.html").read_text(encoding="utf-8")
-    assert '<tr><th scope="row">Datasets</th><td>5 (+ 2 synthetic)</td></tr>' in page
-    assert '<tr><th scope="row">Scans</th><td>4,528 (+ 120 synthetic)</td></tr>' in page
+    assert '<tr><th scope="row">Datasets</th><td>5</td><td>1</td></tr>' in page  # the withdrawn synthetic one apart
+    assert "1 withdrawn dataset is not counted." in page
+    assert '<tr><th scope="row">Scans</th><td>4,528 (not stated for 2 of 5 datasets)</td><td>120</td></tr>' in page
+    assert '<tr><th scope="row">Patients</th><td>Not stated</td><td>0</td></tr>' in page  # no record states it: never 0
     assert page.count('<svg class="dr-chart" role="img"') == 4
     assert '<tr><th scope="row">CT</th><td>2</td></tr>' in page  # the synthetic CT phantom is not counted here
-    assert '<tr><th scope="row">Sweden</th><td>4</td></tr>' in page
+    assert '<tr><th scope="row">Sweden</th><td>3</td></tr>' in page  # the synthetic example is not counted here either
     assert "Mammography" not in page and "MG" not in page  # the preview
 
 
@@ -152,7 +160,7 @@ def test_each_collection_has_a_page_with_its_list_and_totals(site: Path):
     assert '<a href="examples/">Examples</a> (1 dataset)' in index
     page = (site / "collections" / "phantoms" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../../10.23698/aida/example-full/">Synthetic chest CT phantom' in page
-    assert '<tr><th scope="row">Size</th><td>1.2 GB</td></tr>' in page
+    assert '<tr><th scope="row">Size</th><td>1.2 GB</td></tr>' in page and '<th scope="col">Synthetic data</th>' in page
 
 
 def test_the_access_request_email_is_prefilled_for_the_evaluation(site: Path):

@@ -47,6 +47,11 @@
     document.querySelectorAll(".dr-copy").forEach(function (button) {
       button.addEventListener("click", function () {
         var text;
+        if (button.hasAttribute("data-copy-text")) {  // the DOI: the button says itself that it copied
+          copy(button.getAttribute("data-copy-text")).then(function () { button.textContent = "Copied"; },
+            function () { button.textContent = "Select the DOI to copy it"; });
+          return;
+        }
         if (button.getAttribute("data-copy") === "dr-works") {
           text = Array.prototype.map.call(document.querySelectorAll(".dr-works > li"), function (item, index) {
             return (index + 1) + ". " + visibleText(item);
@@ -74,6 +79,8 @@
     var form = document.querySelector(".dr-filters");
     if (!form) { return; }
     form.hidden = false;
+    var panel = form.closest("details");
+    if (panel && window.matchMedia("(min-width: 45em)").matches) { panel.open = true; }  // phones: folded
     var list = document.querySelector(".dr-cards");
     var cards = Array.prototype.slice.call(list.children);
     var count = document.querySelector(".dr-count");
@@ -90,16 +97,22 @@
         if (select.name !== "sort" && select.value) { wanted[select.name] = select.value; }
       });
       var shown = 0;
+      var askedWithdrawn = wanted.status === "Withdrawn" || wanted.access === "Not available: withdrawn";
       cards.forEach(function (card) {
         var match = Object.keys(wanted).every(function (facet) {
           return (card.getAttribute("data-" + facet) || "").split("|").indexOf(wanted[facet]) >= 0;
         });
+        // Withdrawn datasets are out of the list unless asked for: their data is gone, their successor is listed.
+        if (!askedWithdrawn && card.classList.contains("dr-card-withdrawn")) { match = false; }
         card.hidden = !match;
         if (match) { shown += 1; }
       });
       var sort = form.elements.sort.value;
       cards.slice().sort(ORDER[sort] || ORDER.title).forEach(function (card) { list.appendChild(card); });
-      count.textContent = shown + " of " + cards.length + " datasets";
+      var listed = cards.filter(function (card) {
+        return askedWithdrawn || !card.classList.contains("dr-card-withdrawn");
+      }).length;
+      count.textContent = shown + " of " + listed + " datasets shown";
       var query = new URLSearchParams();
       Object.keys(wanted).forEach(function (facet) { query.set(facet, wanted[facet]); });
       if (sort !== "title") { query.set("sort", sort); }

@@ -10,7 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from generator.model import Agent, Dataset
-from generator.render import RenderContext, conditions, dump_json, license_text
+from generator.render import RenderContext, access, conditions, dump_json, license_text
 from generator.render.paths import doi_url, landing_url, page_path
 
 API_VERSION = "1"
@@ -28,6 +28,7 @@ def record(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
     """One dataset in the API's documented shape (generator/assets/api-v1.schema.json)."""
     licenses = license_text.build(dataset, ctx, with_texts=False)
     base = landing_url(ctx.config, dataset.doi)
+    rule = access.classify(dataset, ctx)
     counts = dataset.counts.model_dump(exclude_none=True) if dataset.counts else {}
     return {
         "doi": dataset.doi,
@@ -50,7 +51,8 @@ def record(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "description": dataset.description.strip(),
         "authors": [_agent(author) for author in dataset.authors],
         "publisher": ctx.config.publisher,
-        "access": "controlled" if any(text.controlled_access for text in licenses) else "open",
+        "access": rule.level,
+        "access_label": rule.label,
         "licenses": [{"title": text.title, "url": text.url} for text in licenses],
         "modalities": list(dataset.modalities),
         "organs": [{"name": organ.name, "snomed": organ.snomed} for organ in dataset.organs],

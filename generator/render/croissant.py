@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.model import Dataset
-from generator.render import RenderContext, bibtex, conditions, dump_json, jsonld, license_text
+from generator.render import RenderContext, access, bibtex, conditions, dump_json, jsonld, license_text
 from generator.render.markdown import plain_text
 from generator.render.paths import doi_url, human_size, landing_url
 
@@ -64,7 +64,7 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
     """The Croissant document of one dataset."""
     url = landing_url(ctx.config, dataset.doi)
     licenses = license_text.build(dataset, ctx, with_texts=False)
-    controlled = any(text.controlled_access for text in licenses)
+    rule = access.classify(dataset, ctx)
     counts = dataset.counts
     facts = [f"{count:,} {label}" for label, count in (
         ("patients", counts.patients if counts else None), ("scans", counts.scans if counts else None),
@@ -91,9 +91,8 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "keywords": list(dataset.keywords) or None,
         "inLanguage": "en",
         "isLiveDataset": dataset.status == "ongoing",
-        "isAccessibleForFree": not controlled,
-        "conditionsOfAccess": (f"The data is not a public download: access is given on request, as described at {url}#access."
-                               if controlled else f"How to obtain the data is described at {url}#access."),
+        "isAccessibleForFree": rule.open,
+        "conditionsOfAccess": rule.conditions(url),
         # What the data holds, as facts rather than as files that cannot be downloaded.
         "encodingFormat": list(dataset.file_formats) or None,
         "contentSize": human_size(dataset.size_bytes) if dataset.size_bytes is not None else None,

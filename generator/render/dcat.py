@@ -15,7 +15,7 @@ from typing import Any
 
 from generator.config import DATA_THEMES
 from generator.model import Agent, Dataset
-from generator.render import RenderContext, license_text
+from generator.render import RenderContext, access, license_text
 from generator.render.paths import doi_url, landing_url
 
 CONTEXT = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
@@ -59,10 +59,8 @@ def _agent(agent: Agent) -> dict[str, Any]:
 
 def access_right(dataset: Dataset, ctx: RenderContext) -> str:
     """The EU access-right code: a withdrawn dataset's data is not available at all."""
-    if dataset.status == "withdrawn":
-        return "NON_PUBLIC"
-    licenses = license_text.build(dataset, ctx, with_texts=False)
-    return "RESTRICTED" if any(text.controlled_access for text in licenses) else "PUBLIC"
+    level = access.classify(dataset, ctx)
+    return "NON_PUBLIC" if not level.available else "PUBLIC" if level.open else "RESTRICTED"
 
 
 def _distribution(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:

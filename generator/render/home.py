@@ -1,4 +1,4 @@
-"""The register's home page: every public dataset, with facets and sorting that work in the browser."""
+"""The register's home page: every public dataset (withdrawn ones only on request), with facets and sorting in the browser."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import nh3
 
 from generator.catalog import Catalog
 from generator.model import Dataset
-from generator.render import RenderContext, license_text, template_env
+from generator.render import RenderContext, access, template_env
 from generator.render.page import Page
 from generator.render.paths import doi_url, page_path, thumbnail_path
 
@@ -17,12 +17,11 @@ FACETS = {"modality": "Modality", "organ": "Organ", "field": "Field", "access": 
 
 def facet_values(dataset: Dataset, ctx: RenderContext) -> dict[str, list[str]]:
     """The values a dataset has for each facet of the list."""
-    controlled = any(text.controlled_access for text in license_text.build(dataset, ctx, with_texts=False))
     return {
         "modality": list(dataset.modalities),
         "organ": [organ.name for organ in dataset.organs],
         "field": [dataset.field] if dataset.field else [],
-        "access": ["Controlled access" if controlled else "Open access"],
+        "access": [access.classify(dataset, ctx).label],
         "status": [dataset.status.capitalize()],
         "origin": ["Synthetic"] if dataset.synthetic else [dataset.origin] if dataset.origin else [],
         "collection": list(dataset.collections),
@@ -46,6 +45,8 @@ def render(catalog: Catalog, ctx: RenderContext) -> Page:
         site_name=catalog.config.site_name,
         datasets=datasets,
         facets=facets,
+        levels={dataset.doi: access.classify(dataset, ctx).level for dataset in datasets},
+        synthetic_count=sum(ds.synthetic and ds.status != "withdrawn" for ds in datasets),
         facet_labels={facet: label for facet, label in FACETS.items() if options[facet]},
         options=options,
         page_path=page_path,

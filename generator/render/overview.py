@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from collections.abc import Callable, Iterable
 
 import iso3166
 from markupsafe import Markup, escape
@@ -12,18 +12,38 @@ from generator.model import Dataset
 from generator.render.page import Page
 from generator.render.paths import human_size, page_path, root_from
 
+INCLUSION_RULE = ("Counted: published datasets. Data from patients and synthetic data are totalled apart; withdrawn "
+                  "datasets and previews are not counted. A count a record does not state is \u201cnot stated\u201d, never 0.")
+
+
+def counted(datasets: Iterable[Dataset]) -> tuple[list[Dataset], list[Dataset], list[Dataset]]:
+    """The one inclusion rule of every total and chart: (counted, synthetic, withdrawn), each dataset in one of them."""
+    items = list(datasets)
+    withdrawn = [ds for ds in items if ds.status == "withdrawn"]
+    synthetic = [ds for ds in items if ds.synthetic and ds.status != "withdrawn"]
+    return [ds for ds in items if not ds.synthetic and ds.status != "withdrawn"], synthetic, withdrawn
+
+
+def _sum(values: list[int | None], fmt: Callable[[int], str]) -> str:
+    """A total of the values records state, saying how many records state none."""
+    known = [value for value in values if value is not None]
+    if not known:
+        return "Not stated"
+    missing = len(values) - len(known)
+    return fmt(sum(known)) + (f" (not stated for {missing} of {len(values)} datasets)" if missing else "")
+
 
 def totals(datasets: Iterable[Dataset]) -> dict[str, str]:
-    """Datasets, size and counts summed, formatted for a table."""
+    """Datasets, size and counts summed over the records that state them, formatted for a table."""
     items = list(datasets)
-    def total(attribute: str) -> int:
-        return sum(getattr(ds.counts, attribute) or 0 for ds in items if ds.counts)
+    def count(attribute: str) -> str:
+        return _sum([getattr(ds.counts, attribute) if ds.counts else None for ds in items], lambda n: f"{n:,}")
     return {
         "Datasets": f"{len(items):,}",
-        "Size": human_size(sum(ds.size_bytes or 0 for ds in items)),
-        "Patients": f"{total('patients'):,}",
-        "Scans": f"{total('scans'):,}",
-        "Annotations": f"{total('annotations'):,}",
+        "Size": _sum([ds.size_bytes for ds in items], human_size),
+        "Patients": count("patients"),
+        "Scans": count("scans"),
+        "Annotations": count("annotations"),
     }
 
 
@@ -34,11 +54,26 @@ def _table(rows: dict[str, str] | list[tuple[str, str]], headers: tuple[str, str
                .format(headers[0], headers[1], Markup(body)))
 
 
+def totals_section(datasets: list[Dataset]) -> str:
+    """The totals under the inclusion rule: data from patients, synthetic data in a column of its own, withdrawn apart."""
+    real, synthetic, withdrawn = counted(datasets)
+    columns = [("Data from patients", totals(real))] if real or not synthetic else []
+    columns += [("Synthetic data", totals(synthetic))] if synthetic else []
+    head = "".join(Markup('<th scope="col">{}</th>').format(name) for name, _ in columns)
+    body = "".join(Markup('<tr><th scope="row">{}</th>{}</tr>').format(
+        label, Markup("".join(Markup("<td>{}</td>").format(values[label]) for _, values in columns))) for label in totals([]))
+    note = (f"<p>{len(withdrawn)} withdrawn dataset{'s are' if len(withdrawn) != 1 else ' is'} not counted.</p>"
+            if withdrawn else "")
+    return (f'<table><thead><tr><td></td>{head}</tr></thead><tbody>{body}</tbody></table>'
+            f"{note}<p>{escape(INCLUSION_RULE)}</p>")
+
+
 def bar_chart(title: str, rows: list[tuple[str, int]], ident: str) -> str:
     """A horizontal bar chart as inline SVG, readable without JavaScript; the same numbers go in a table beside it."""
     if not rows:
         return ""
-    width, bar, gap, label_width = 640, 20, 8, 200
+    # Drawn 360 units wide, so that at a phone's 340 px the 13-unit text stays about 12 px.
+    width, bar, gap, label_width = 360, 20, 8, 140
     scale = (width - label_width - 60) / max(value for _, value in rows)
     height = len(rows) * (bar + gap) + gap
     parts = [f'<svg class="dr-chart" role="img" aria-labelledby="{ident}" viewBox="0 0 {width} {height}" '
@@ -46,10 +81,15 @@ def bar_chart(title: str, rows: list[tuple[str, int]], ident: str) -> str:
     for index, (label, value) in enumerate(rows):
         y = gap + index * (bar + gap)
         length = max(1.0, value * scale)
-        parts.append(f'<text x="{label_width - 8}" y="{y + bar * 0.75:.0f}" text-anchor="end">{escape(label)}</text>'
+        parts.append(f'<text x="{label_width - 8}" y="{y + bar * 0.75:.0f}" text-anchor="end">{escape(_short(label))}</text>'
                      f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" fill="#1e40af"></rect>'
                      f'<text x="{label_width + length + 6:.1f}" y="{y + bar * 0.75:.0f}">{value:,}</text>')
     return "".join(parts) + "</svg>"
+
+
+def _short(label: str, limit: int = 17) -> str:
+    """A chart label that fits its 140 units; the table beside the chart has the whole name."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def _breakdown(title: str, counter: Counter[str], ident: str) -> str:
@@ -60,20 +100,15 @@ def _breakdown(title: str, counter: Counter[str], ident: str) -> str:
 
 
 def metrics(datasets: list[Dataset]) -> Page:
-    """The page metrics/index.md. Synthetic data is counted apart from data from patients."""
-    real = [ds for ds in datasets if not ds.synthetic]
-    synthetic = [ds for ds in datasets if ds.synthetic]
+    """The page metrics/index.md: every total and chart under the one inclusion rule (counted())."""
+    real = counted(datasets)[0]
     parts = ['<div class="dr-metrics">', "<h1>Metrics</h1>",
-             f"<p>Published datasets, previews left out. {len(synthetic)} synthetic dataset"
-             f"{'s are' if len(synthetic) != 1 else ' is'} counted apart.</p>",
-             '<section aria-labelledby="totals"><h2 id="totals">Totals</h2>',
-             _table([(k, f"{v} (+ {s} synthetic)" if synthetic else v)
-                     for (k, v), s in zip(totals(real).items(), totals(synthetic).values())], ("", "Data from patients")),
-             "</section>"]
+             "<p>The charts count published data from patients only (the rule under Totals).</p>",
+             '<section aria-labelledby="totals"><h2 id="totals">Totals</h2>', totals_section(datasets), "</section>"]
     parts.append(_breakdown("Datasets by field", Counter(ds.field or "Not stated" for ds in real), "field"))
     parts.append(_breakdown("Datasets by modality", Counter(m for ds in real for m in ds.modalities), "modality"))
     parts.append(_breakdown("Datasets by organ", Counter(o.name for ds in real for o in ds.organs), "organ"))
-    countries = Counter(iso3166.countries_by_alpha2[c].name for ds in datasets for c in ds.countries_shared)
+    countries = Counter(iso3166.countries_by_alpha2[c].name for ds in real for c in ds.countries_shared)
     parts.append(_breakdown("Datasets shared with each country", countries, "countries"))
     parts.append("</div>")
     return Page(title="Metrics", body="\n".join(parts) + "\n")
@@ -102,5 +137,5 @@ def collections(datasets: list[Dataset]) -> dict[str, Page]:
                        for ds in sorted(sets, key=lambda ds: ds.title.lower()))
         pages[path + "index.md"] = Page(title=collection_title(slug), body=(
             f'<div class="dr-collection"><h1>{escape(collection_title(slug))}</h1>'
-            f'{_table(totals(sets), ("", "Total"))}<ul>{rows}</ul></div>\n'))
+            f'{totals_section(sets)}<ul>{rows}</ul></div>\n'))
     return pages
