@@ -3,7 +3,7 @@ VENV ?= .venv
 export NO_MKDOCS_2_WARNING := 1
 PY := $(VENV)/bin/python
 
-.PHONY: site test serve test-tools
+.PHONY: site test serve test-tools lint
 
 $(VENV)/installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,5 +21,9 @@ serve: $(VENV)/installed
 test-tools:
 	bash scripts/install-test-tools
 
-test: $(VENV)/installed test-tools
+lint: $(VENV)/installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: $(VENV)/installed test-tools lint
 	$(VENV)/bin/python -m pytest

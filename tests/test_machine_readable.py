@@ -156,7 +156,7 @@ def test_signposting_links_and_linkset_agree(site: Path, doi: str):
 
 def test_citation_downloads_are_published_and_keys_are_unique(site: Path):
     keys = []
-    for doi in PUBLIC + ["10.23698/aida/example-withdrawn", "10.23698/aida/example-preview"]:
+    for doi in [*PUBLIC, "10.23698/aida/example-withdrawn", "10.23698/aida/example-preview"]:
         bib = (site / doi / "citation.bib").read_text(encoding="utf-8")
         keys.append(re.match(r"@misc\{([^,]+),", bib).group(1))
         assert f"doi          = {{{doi}}}," in bib

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import pytest
-
 from conftest import MINIMAL, ROOT, make_register, mkdocs_build
+
 
 class _Links(HTMLParser):
     def __init__(self) -> None:

@@ -107,7 +107,7 @@ def atom(datasets: list[Dataset], ctx: RenderContext, limit: int = 50) -> str:
                   f"    <updated>{updated(dataset)}T00:00:00Z</updated>",
                   *(f"    <author><name>{xml_escape(a.display_name)}</name></author>" for a in dataset.authors),
                   f"    <summary>{xml_escape(_shortened(summary, 500))}</summary>", "  </entry>"]
-    return "\n".join(lines + ["</feed>"]) + "\n"
+    return "\n".join([*lines, "</feed>"]) + "\n"
 
 
 def _shortened(text: str, limit: int) -> str:

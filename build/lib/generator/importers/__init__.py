@@ -1,1 +1,0 @@
-"""Importers: other registers' records into this register's format."""

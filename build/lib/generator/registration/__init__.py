@@ -1,1 +1,0 @@
-"""Registration: model → DataCite payload (render.datacite) → plan → client → state at DataCite."""
