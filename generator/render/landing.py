@@ -8,8 +8,9 @@ from typing import Any
 import iso3166
 from markupsafe import Markup
 
+from generator import vocabularies
 from generator.model import Dataset
-from generator.render import RenderContext, access, citation, head, license_text, related, styles, template_env
+from generator.render import RenderContext, access, citation, conditions, head, license_text, related, styles, template_env
 from generator.render.markdown import inline_html, to_html
 from generator.render.page import Page
 from generator.render.paths import human_size, image_name, page_path, root_from
@@ -119,6 +120,9 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         works=license_text.works_to_cite(dataset, ctx),
         eligibility=access.ELIGIBILITY,
         access_request=access.request(dataset, ctx),
+        use_conditions=conditions.use_conditions(dataset, ctx),
+        kept_labels=vocabularies.KEPT_DATA,
+        dicom_options=vocabularies.DICOM_DEIDENTIFICATION,
         agreements=[text.title.lower() for text in license_text.build(dataset, ctx, with_texts=False) if text.agreement],
         agreement_file=AGREEMENT_FILE,
         facts=facts(dataset),
