@@ -105,6 +105,12 @@ def file_stem(dataset: Dataset) -> str:
     return (name or "dataset") + (f"-{dataset.version}" if dataset.version else "")
 
 
+def _described_by() -> tuple[Any, ...]:
+    from generator.render.formats import DESCRIBED_BY  # the registry renders this page too
+
+    return DESCRIBED_BY
+
+
 def render(dataset: Dataset, ctx: RenderContext) -> Page:
     """The landing page, with the machine-readable <head> of head.render."""
     path = page_path(dataset.doi)
@@ -121,6 +127,7 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         eligibility=access.ELIGIBILITY,
         access_request=access.request(dataset, ctx),
         use_conditions=conditions.use_conditions(dataset, ctx),
+        metadata_files=_described_by(),
         kept_labels=vocabularies.KEPT_DATA,
         dicom_options=vocabularies.DICOM_DEIDENTIFICATION,
         agreements=[text.title.lower() for text in license_text.build(dataset, ctx, with_texts=False) if text.agreement],
