@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import ROOT, make_register, mkdocs_build
+from conftest import ROOT, add_deidentification, make_register, mkdocs_build
 
 FIXTURES = ROOT / "tests" / "fixtures" / "aida"
 NAMES = ("brln", "ctpa", "drske")
@@ -82,8 +82,7 @@ def test_after_the_listed_fixes_the_records_pass_and_keep_their_urls(setting, tm
     fix("ctpa", '      url: "Axial CTPA image showing annotated pulmonary emboli"\n', "")
     fix("drske", '0000-0003-0908-9470\\t', "0000-0003-0908-9470")
     for name in NAMES:  # old registers say nothing of how the data was made anonymous: a person adds it
-        path = datasets / f"aida-{name}.yaml"
-        path.write_text(path.read_text(encoding="utf-8") + "deidentification:\n  where: at the caregiver\n", encoding="utf-8")
+        add_deidentification(datasets / f"aida-{name}.yaml")
 
     checked = register_cmd("check", cwd=root)  # every note of the import stays a problem until it is removed
     notes = [line for line in (checked.stdout + checked.stderr).splitlines() if ": (import note): " in line]

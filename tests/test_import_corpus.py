@@ -23,7 +23,7 @@ from generator.importers import license_match
 from generator.render import license_text
 from generator.site import context
 
-from conftest import make_register
+from conftest import add_deidentification, make_register
 
 CORPUS = Path(__file__).resolve().parent / "import_corpus"
 PAGES = sorted(CORPUS.glob("*.md"))
@@ -139,7 +139,7 @@ def give_the_deidentification_statements(register: Path) -> int:
     for path in (register / "datasets").glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         if re.search(r"^origin: \"?Clinical", text, re.MULTILINE) and "deidentification:" not in text:
-            path.write_text(text + "deidentification:\n  where: at the caregiver\n", encoding="utf-8")
+            add_deidentification(path)
             count += 1
     return count
 

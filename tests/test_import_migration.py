@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ROOT, make_register
+from conftest import ROOT, add_deidentification, make_register
 from fake_datacite import FakeDataCite, FakeServer
 
 MIGRATION = ROOT / "tests" / "import_corpus" / "migration"
@@ -180,8 +180,8 @@ def strip_notes(register: Path) -> None:
     """What the steward does once each `# import:` note is dealt with, and with what the old records never said
     (how the clinical data was made anonymous)."""
     for path in (register / "datasets").glob("*.yaml"):
-        text = re.sub(r"(?m)^ *# import: .*\n", "", path.read_text(encoding="utf-8"))
-        path.write_text(text + "deidentification:\n  where: at the caregiver\n", encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^ *# import: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
+        add_deidentification(path)
 
 
 def register_doi(root: Path, fake: FakeDataCite, *args: str) -> subprocess.CompletedProcess[str]:
