@@ -13,6 +13,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from generator.errors import KeyPath, Problem, describe
 from generator.loader import SourceDoc
 from generator.model import Agent, Dataset
+from generator.vocabularies import KEPT_DATA, LEVEL_KEEPS, lowest_level
 
 _PATTERN_HINTS = {
     "file": "expected an image file name ending in .png, .jpg, .jpeg, .gif or .webp, relative to the record file",
@@ -357,6 +358,12 @@ def _privacy_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
     if statement and statement.level == 6 and not statement.motivation:
         problems.append(doc.problem(("deidentification", "level"), "level 6 keeps further characterizing data: "
                                     "give the 'motivation' for it, as the policy asks"))
+    if statement and statement.level is not None:
+        for i, kept in enumerate(statement.kept):
+            if kept not in LEVEL_KEEPS[statement.level]:
+                problems.append(doc.problem(("deidentification", "kept", i), f"level {statement.level} does not keep "
+                                            f"{KEPT_DATA[kept]}; the policy's scale keeps it from level "
+                                            f"{lowest_level(kept)}: raise 'level' or remove {kept!r} here"))
     for i, condition in enumerate(dataset.use_conditions):
         if condition.code == DISEASE_SPECIFIC and not condition.disease:
             problems.append(doc.problem(("use_conditions", i), "disease specific research (DUO:0000007) names its "

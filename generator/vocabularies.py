@@ -83,6 +83,25 @@ KEPT_DATA = {
 }
 
 
+# What each level of the policy's scale keeps with the images (Appendix 3): each level adds one kind of
+# data; anything else (ages, sex, annotations, other) is "even further characterizing data", level 6.
+LEVEL_KEEPS = {1: frozenset(), 2: frozenset({"scanner-model"}), 3: frozenset({"scanner-model", "time-period"}),
+               4: frozenset({"scanner-model", "time-period", "examination-type"}),
+               5: frozenset({"scanner-model", "time-period", "examination-type", "diagnosis"}), 6: frozenset(KEPT_DATA)}
+
+
+LEVEL_MEANING = {1: "the images only", 2: "the images and the scanner model",
+                 3: "the images, the scanner model and the time period",
+                 4: "the images, the scanner model, the time period and the type of examination",
+                 5: "the images, the scanner model, the time period, the type of examination and the diagnosis",
+                 6: "the images with even further characterizing data, motivated case by case"}
+
+
+def lowest_level(kept: str) -> int:
+    """The lowest level of the policy's scale that keeps this kind of data."""
+    return min(level for level, keeps in LEVEL_KEEPS.items() if kept in keeps)
+
+
 def choice_error(value: str, choices: dict[str, object], what: str) -> str | None:
     """Why `value` is not one of `choices`, listing them, or None."""
     if value in choices:

@@ -115,6 +115,18 @@ def visible_titles(page: Page) -> list[str]:
     return page.locator(".dr-card:visible h2").all_inner_texts()
 
 
+def test_the_use_condition_filters_answer_from_the_duo_terms(page: Page, base_url: str):
+    page.goto(base_url)
+    page.select_option("select[name=commercial]", "Non-commercial only")
+    assert visible_titles(page) == ["Synthetic chest CT phantom with lesion masks (example record)"]  # DUO:0000046
+    page.select_option("select[name=commercial]", "Not stated")
+    assert len(visible_titles(page)) == 5  # the list never says "allowed": a license may say more than its terms
+    page.select_option("select[name=commercial]", "")
+    page.select_option("select[name=ethics]", "Required")
+    assert visible_titles(page) == ["Synthetic chest CT phantom with lesion masks (example record)"]  # DUO:0000021
+    assert page.evaluate("location.search") == "?ethics=Required"
+
+
 def test_filtering_sorting_and_a_shared_filter_url(page: Page, base_url: str):
     page.goto(base_url)
     assert len(visible_titles(page)) == 6  # the withdrawn dataset is out of the default list

@@ -140,12 +140,39 @@ related:
 funding:
   - funder: Vinnova
     award_number: 2019-1
+deidentification:
+  level: 5
+  kept: [scanner-model, diagnosis]
+  removed: [names and personal identity numbers, images of dose reports]
+  modified: [dates, shifted by a random number of days per patient]
+  dicom: [basic-profile, retain-longitudinal-modified-dates]
+  method: |
+    Exported with **CTP** 1.2, then *every* series reviewed by hand.
+
+    One in 100 studies was checked again.
+  assessed_by: the data protection officer
+  assessed_on: 2020-02-01
+use_conditions:
+  - code: DUO:0000007
+    disease: MONDO:0005070
+  - code: DUO:0000021
 licenses:""").replace("""contacts:
   - name: Data steward""", """contacts:
   - name: Ada Lovelace
     orcid: 0000-0002-1825-0097
+  - name: AIDA Data Hub
+    url: https://datahub.aida.scilifelab.se/
   - name: Data steward""").replace("    family_name: Lovelace\n", "    family_name: Lovelace\n    orcid: 0000-0002-1825-0097\n"),
     "cited.yaml": MINIMAL.format(name="cited").replace("title: A minimal dataset", "title: The cited one"),
+    # A tombstone: the page still shows everything DataCite holds for the DOI.
+    "gone.yaml": MINIMAL.format(name="gone").replace("status: completed", """status: withdrawn
+withdrawal:
+  date: 2021-06-01
+  reason: Consent was withdrawn.
+  successor: 10.23698/v2
+annotation: Masks drawn by *two* readers.
+funding:
+  - funder: Vinnova"""),
     "citing.yaml": MINIMAL.format(name="citing").replace("licenses:", """related:
   - relation: references
     type: dataset
@@ -170,7 +197,7 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
     root = register(PAIR_AND_CITATION)
     register_catalog = catalog.load_catalog(config.load(root / "mkdocs.yml"))
     ctx = context(register_catalog)
-    assert len(register_catalog.entries) == 4
+    assert len(register_catalog.entries) == 5
     for entry in register_catalog.entries:
         dataset = entry.dataset
         sent = datacite.build(dataset, ctx)
@@ -183,7 +210,8 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
         facts = {" ".join(row.xpath("th")[0].text_content().split()): " ".join(row.xpath("td")[0].text_content().split())
                  for row in page.xpath("//table[@class='dr-facts']//tr")}
         assert sent["url"].endswith("/" + page_path(dataset.doi)) and facts["DOI"] == sent["doi"]
-        assert sent["titles"][0]["title"] == text("//h1")
+        assert sent["titles"][0]["title"] == " ".join(page.xpath("//h1/text()")).strip()
+        assert text("//h1/span[@class='dr-title-mark']") == ("Withdrawn:" if dataset.status == "withdrawn" else "")
         assert [t["title"] for t in sent["titles"][1:]] == ([text("//span[@class='dr-short-name']")] if dataset.short_name else [])
         subtitle = text("//p[@class='dr-subtitle']")
         assert subtitle.endswith(f"{sent['publisher']['name']}, {sent['publicationYear']}")
@@ -211,18 +239,31 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
             assert holder["name"] in text(COPYRIGHT)
 
         # Texts: the same words in the same order; every link DataCite spells out is a link on the page.
-        sections = {"Abstract": "description", "Methods": "annotation", "TechnicalInfo": "usage-notes"}
-        assert [d["descriptionType"] for d in sent["descriptions"]] == [
-            kind for kind, section in sections.items() if page.xpath(f"//section[@aria-labelledby='{section}']")]
-        for description in sent["descriptions"]:
-            section = f"//section[@aria-labelledby='{sections[description['descriptionType']]}']"
+        # Each description is one part of the page: a section after its heading, the de-identification
+        # statement with its heading, the withdrawal notice.
+        parts = {"description": ("Abstract", "//section[@aria-labelledby='description']/*[not(self::h2)]"),
+                 "annotation": ("Methods", "//section[@aria-labelledby='annotation']/*[not(self::h2)]"),
+                 "usage-notes": ("TechnicalInfo", "//section[@aria-labelledby='usage-notes']/*[not(self::h2)]"),
+                 "privacy": ("Methods", "//div[@class='dr-deidentification']"),
+                 "withdrawn": ("Other", "//p[@class='dr-banner']")}
+        shown = [(kind, path) for kind, path in parts.values() if page.xpath(path)]
+        assert [d["descriptionType"] for d in sent["descriptions"]] == [kind for kind, _ in shown]
+        for description, (kind, path) in zip(sent["descriptions"], shown, strict=True):
             urls = re.findall(r" \((https?://[^)]+)\)", description["description"])
             without_urls = re.sub(r" \(https?://[^)]+\)", "", description["description"])
-            heading = text(f"{section}/h2")
-            assert _words(without_urls) == _words(text(section))[len(_words(heading)):]
-            assert set(urls) <= set(page.xpath(f"{section}//a/@href"))
+            if kind == "Other":  # "This dataset has been withdrawn: <reason>"; the notice gives the date too
+                assert dataset.withdrawal and dataset.withdrawal.reason in text(path)
+                assert description["description"] == f"This dataset has been withdrawn: {dataset.withdrawal.reason}"
+                continue
+            assert _words(without_urls) == _words(" ".join(t for node in page.xpath(path) for t in node.itertext()))
+            assert set(urls) <= set(page.xpath(f"{path}//a/@href"))
             assert "**" not in description["description"] and "](" not in description["description"]
             assert not description["description"].startswith("#")
+
+        # Conditions of use: the page's list is DataCite's DUO subjects (and the disease's MONDO id).
+        duo_on_page = page.xpath("//ul[@class='dr-conditions']/li/a/text()")
+        assert list(dict.fromkeys(duo_on_page)) == [s["classificationCode"] for s in sent.get("subjects", [])
+                               if s.get("subjectScheme", "").endswith(("(DUO)", "(MONDO)"))]
 
         # Links, both ways: the page's "Related works" list is DataCite's relatedIdentifiers.
         shown_links = set()

@@ -66,3 +66,64 @@ def test_forked_rendering_gives_the_same_site_as_rendering_in_one_process(monkey
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     assert site.build_tree(register) == sequential
     assert catalog.check(SETTINGS)[1] == []
+
+
+# One record per level of the AIDA policy's scale, keeping what that level keeps (level 6 needs a motivation).
+LEVEL_KEPT = {1: [], 2: ["scanner-model"], 3: ["scanner-model", "time-period"],
+              4: ["scanner-model", "time-period", "examination-type"],
+              5: ["scanner-model", "time-period", "examination-type", "diagnosis"],
+              6: ["scanner-model", "time-period", "examination-type", "diagnosis", "age", "sex"]}
+
+
+@pytest.mark.parametrize("level", sorted(LEVEL_KEPT))
+def test_golden_deidentification_per_level(level: int, tmp_path: Path, ctx, golden):
+    """The statement as the page, DataCite and schema.org give it, for each level: one golden file per level."""
+    import json
+    import re
+
+    from generator.render import datacite, jsonld, landing
+
+    from conftest import MINIMAL
+
+    statement = f"deidentification:\n  level: {level}\n  kept: [{', '.join(LEVEL_KEPT[level])}]\n"
+    if level == 6:
+        statement += "  motivation: Ages in five-year bands and sex leave at least ten patients per combination.\n"
+    record = tmp_path / f"level-{level}.yaml"
+    record.write_text(MINIMAL.format(name=f"level-{level}") + statement + "use_conditions:\n  - code: DUO:0000021\n",
+                      encoding="utf-8")
+    doc = load(record)
+    dataset = parse(doc, SETTINGS.doi_prefix)
+    assert dataset is not None and doc.problems == [], [str(p) for p in doc.problems]
+    page = landing.render(dataset, ctx).body
+    section = re.search(r'<section aria-labelledby="privacy">.*?</section>', page, re.S)
+    assert section
+    methods = [d["description"] for d in datacite.build(dataset, ctx)["descriptions"] if d["descriptionType"] == "Methods"]
+    usage = jsonld.build(dataset, ctx)["usageInfo"]
+    golden(ROOT / "tests" / "golden" / "deidentification" / f"level-{level}.txt",
+           f"page:\n{section.group(0)}\n\ndatacite Methods:\n{methods[0]}\n\nschema.org usageInfo:\n"
+           f"{json.dumps(usage, indent=2, ensure_ascii=False)}\n")
+
+
+APPENDIX_3 = " ".join((ROOT / "tests/reference/aida-policy-1.2.4-appendix-3.txt").read_text(encoding="utf-8").split())
+
+
+@pytest.mark.parametrize("name", ["aida-ctpa", "aida-drske", "aida-brln"])
+def test_the_appendix_3_statements_are_quoted_word_for_word_on_the_pages(name: str, ctx):
+    """The policy's own description of how each of its three example datasets was made anonymous, unchanged."""
+    import re
+
+    from lxml import html as lxml_html
+
+    from generator.render import landing
+
+    dataset = parse(load(CASES / f"{name}.yaml"), SETTINGS.doi_prefix)
+    assert dataset is not None and dataset.deidentification and dataset.deidentification.method
+    page = lxml_html.fromstring(landing.render(dataset, ctx).body)
+    shown = " ".join(page.xpath("//div[@class='dr-deidentification']")[0].text_content().split())
+    # Paragraphs, and the items of a list, each whole: "- " starts an item of the appendix's lists.
+    units = re.split(r"\n\s*\n|\n(?=- )", dataset.deidentification.method)
+    paragraphs = [" ".join(unit.removeprefix("- ").split()) for unit in units if unit.strip()]
+    assert paragraphs
+    for paragraph in paragraphs:
+        assert paragraph in APPENDIX_3, f"{name}: not the policy's words: {paragraph[:80]}"
+        assert paragraph in shown

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from generator.model import Dataset
 from generator.render import RenderContext
-from generator.vocabularies import DuoTerm, duo_terms
+from generator.render.markdown import plain_text
+from generator.vocabularies import DICOM_DEIDENTIFICATION, KEPT_DATA, LEVEL_MEANING, DuoTerm, duo_terms
 
 
 @dataclass(frozen=True)
@@ -49,33 +50,80 @@ def use_conditions(dataset: Dataset, ctx: RenderContext) -> list[Condition]:
     return found
 
 
-def deidentification_text(dataset: Dataset) -> str | None:
-    """The de-identification statement as plain text, for DataCite's Methods and Croissant; None if there is none."""
-    from generator.render.markdown import plain_text
-    from generator.vocabularies import DICOM_DEIDENTIFICATION, KEPT_DATA
+NON_COMMERCIAL = {"DUO:0000046", "DUO:0000018", "DUO:0000045"}  # NCU, NPUNCU, NPU
+ETHICS_APPROVAL = "DUO:0000021"  # IRB
 
+
+@dataclass(frozen=True)
+class StatementPart:
+    """One part of a de-identification statement, as the page's list shows it: a label and what it says."""
+
+    label: str
+    text: str = ""  # plain text
+    items: tuple[str, ...] = ()  # a list, one line each
+    markdown: str = ""  # Markdown: rendered on the page, as plain text in DataCite and Croissant
+
+
+def _sentence_case(text: str) -> str:
+    """The first letter upper case, the rest as written (Jinja's capitalize would lower "CTPA")."""
+    return text[:1].upper() + text[1:]
+
+
+def deidentification_parts(dataset: Dataset) -> list[StatementPart]:
+    """The de-identification statement, part by part, in the order the page shows it; [] if there is none."""
     statement = dataset.deidentification
     if statement is None:
-        return None
-    parts = []
+        return []
+    parts: list[StatementPart] = []
     if statement.level is not None:
-        parts.append(f"Associated data kept with the images: level {statement.level} of 6 of the AIDA Data Sharing Policy's scale.")
+        parts.append(StatementPart("Associated data kept", f"Level {statement.level} of 6 on the AIDA Data Sharing "
+                                                          f"Policy's scale: {LEVEL_MEANING[statement.level]}"))
     if statement.kept:
-        parts.append("Kept: " + "; ".join(KEPT_DATA[item] for item in statement.kept) + ".")
+        parts.append(StatementPart("Kept with the images", _sentence_case("; ".join(KEPT_DATA[item] for item in statement.kept))))
+    if statement.motivation:
+        parts.append(StatementPart("Why it is still anonymous", markdown=statement.motivation))
     if statement.removed:
-        parts.append("Removed: " + "; ".join(statement.removed) + ".")
+        parts.append(StatementPart("Removed", items=tuple(statement.removed)))
     if statement.modified:
-        parts.append("Modified: " + "; ".join(statement.modified) + ".")
+        parts.append(StatementPart("Changed", items=tuple(statement.modified)))
     if statement.dicom:
-        parts.append("DICOM PS3.15: " + "; ".join(DICOM_DEIDENTIFICATION[item][1] for item in statement.dicom) + ".")
+        parts.append(StatementPart("DICOM PS3.15 de-identification", "; ".join(
+            f"{DICOM_DEIDENTIFICATION[option][1]} ({DICOM_DEIDENTIFICATION[option][0]})" for option in statement.dicom)))
     if statement.where:
-        parts.append(f"Where: {statement.where.rstrip('.')}.")
-    for label, text in (("Motivation", statement.motivation), ("Method", statement.method),
-                        ("Slides", statement.pathology), ("Notes", statement.notes)):
-        if text:
-            parts.append(f"{label}: {plain_text(text)}")
+        parts.append(StatementPart("Where", _sentence_case(statement.where)))
+    if statement.method:
+        parts.append(StatementPart("How", markdown=statement.method))
+    if statement.pathology:
+        parts.append(StatementPart("Slide labels and file metadata", markdown=statement.pathology))
     if statement.assessed_by or statement.assessed_on:
-        who = f" by {statement.assessed_by}" if statement.assessed_by else ""
-        when = f" on {statement.assessed_on.isoformat()}" if statement.assessed_on else ""
-        parts.append(f"Assessed as anonymous{who}{when}.")
-    return "De-identification. " + " ".join(parts)
+        who = f"by {statement.assessed_by}" if statement.assessed_by else ""
+        when = f"on {statement.assessed_on.isoformat()}" if statement.assessed_on else ""
+        parts.append(StatementPart("Assessed as anonymous", " ".join(part for part in (who, when) if part)))
+    if statement.notes:
+        parts.append(StatementPart("Notes", markdown=statement.notes))
+    return parts
+
+
+DEIDENTIFICATION_HEADING = "How the data was made anonymous"
+
+
+def deidentification_text(dataset: Dataset) -> str | None:
+    """The statement as plain text, with the page's heading and labels, for DataCite's Methods and Croissant."""
+    parts = deidentification_parts(dataset)
+    if not parts:
+        return None
+    sentences = [f"{DEIDENTIFICATION_HEADING}."]
+    for part in parts:
+        body = part.text or "; ".join(item.rstrip(".") for item in part.items) or plain_text(part.markdown)
+        sentences.append(f"{part.label}: {body.rstrip('.')}.")
+    return "\n\n".join(sentences)
+
+
+def restricts_commercial_use(found: list[Condition]) -> bool:
+    """Whether the conditions of use exclude commercial research (DUO's non-commercial and not-for-profit terms)."""
+    return any(condition.term.code in NON_COMMERCIAL for condition in found)
+
+
+def needs_ethics_approval(found: list[Condition]) -> bool:
+    """Whether the conditions of use ask for an ethics approval (DUO:0000021, IRB)."""
+    return any(condition.term.code == ETHICS_APPROVAL for condition in found)

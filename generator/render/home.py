@@ -6,17 +6,18 @@ import nh3
 
 from generator.catalog import Catalog
 from generator.model import Dataset
-from generator.render import RenderContext, access, template_env
+from generator.render import RenderContext, access, conditions, template_env
 from generator.render.page import Page
 from generator.render.paths import doi_url, page_path, thumbnail_path
 
 _env = template_env()
 FACETS = {"modality": "Modality", "organ": "Organ", "field": "Field", "access": "Access", "status": "Status",
-          "origin": "Origin", "collection": "Collection"}
+          "origin": "Origin", "collection": "Collection", "commercial": "Commercial research", "ethics": "Ethics approval"}
 
 
 def facet_values(dataset: Dataset, ctx: RenderContext) -> dict[str, list[str]]:
     """The values a dataset has for each facet of the list."""
+    found = conditions.use_conditions(dataset, ctx)
     return {
         "modality": list(dataset.modalities),
         "organ": [organ.name for organ in dataset.organs],
@@ -25,6 +26,9 @@ def facet_values(dataset: Dataset, ctx: RenderContext) -> dict[str, list[str]]:
         "status": [dataset.status.capitalize()],
         "origin": ["Synthetic"] if dataset.synthetic else [dataset.origin] if dataset.origin else [],
         "collection": list(dataset.collections),
+        # From the conditions of use as DUO terms, so the answer is the one the page's list gives.
+        "commercial": ["Non-commercial only" if conditions.restricts_commercial_use(found) else "Not stated"],
+        "ethics": ["Required" if conditions.needs_ethics_approval(found) else "Not stated"],
     }
 
 

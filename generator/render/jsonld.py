@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from generator.model import Agent, Dataset
-from generator.render import RenderContext, access, dump_json, license_text
+from generator.render import RenderContext, access, conditions, dump_json, license_text
 from generator.render.citation import doi_url
 from generator.render.paths import image_name, landing_url, page_path
+from generator.vocabularies import DUO_SCHEME
 
 MAX_DESCRIPTION = 5000  # Google's limit
 
@@ -73,10 +74,25 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "measurementTechnique": dataset.modalities or None,
         "inLanguage": "en",
     }
+    node["usageInfo"] = _usage_info(dataset, ctx, url) or None
     if dataset.withdrawal:
         node["creativeWorkStatus"] = "Withdrawn"
         node["expires"] = dataset.withdrawal.date.isoformat()
     return {key: value for key, value in node.items() if value is not None}
+
+
+def _usage_info(dataset: Dataset, ctx: RenderContext, url: str) -> list[dict[str, Any]]:
+    """The page's "Privacy and conditions of use": the conditions as Data Use Ontology terms, and the de-identification."""
+    info: list[dict[str, Any]] = []
+    found = conditions.use_conditions(dataset, ctx)
+    if found:
+        info.append({"@type": "CreativeWork", "name": "Conditions of use", "url": url + "#privacy",
+                     "about": [{"@type": "DefinedTerm", "termCode": c.term.code, "name": c.term.label, "url": c.term.iri,
+                                "inDefinedTermSet": DUO_SCHEME} for c in found]})
+    if statement := conditions.deidentification_text(dataset):
+        info.append({"@type": "CreativeWork", "name": conditions.DEIDENTIFICATION_HEADING, "url": url + "#privacy",
+                     "text": statement})
+    return info
 
 
 def render(dataset: Dataset, ctx: RenderContext) -> str:

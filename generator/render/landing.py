@@ -8,7 +8,6 @@ from typing import Any
 import iso3166
 from markupsafe import Markup
 
-from generator import vocabularies
 from generator.model import Dataset
 from generator.render import RenderContext, access, citation, conditions, head, license_text, related, styles, template_env
 from generator.render.markdown import inline_html, to_html
@@ -128,8 +127,8 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         access_request=access.request(dataset, ctx),
         use_conditions=conditions.use_conditions(dataset, ctx),
         metadata_files=_described_by(),
-        kept_labels=vocabularies.KEPT_DATA,
-        dicom_options=vocabularies.DICOM_DEIDENTIFICATION,
+        deidentification=conditions.deidentification_parts(dataset),
+        deidentification_heading=conditions.DEIDENTIFICATION_HEADING,
         agreements=[text.title.lower() for text in license_text.build(dataset, ctx, with_texts=False) if text.agreement],
         agreement_file=AGREEMENT_FILE,
         facts=facts(dataset),
