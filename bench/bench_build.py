@@ -65,6 +65,10 @@ counts:
   scans: {i}
 size_bytes: {size}
 countries_shared: [SE, "NO"]
+deidentification:
+  level: 2
+  kept: [scanner-model]
+  where: at the caregiver before disclosure
 licenses:
   - id: controlled-access
   - id: aida-by
