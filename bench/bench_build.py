@@ -113,7 +113,9 @@ def make_register(root: Path, count: int) -> None:
 def make_control(root: Path, register_root: Path) -> None:
     """Plain Markdown pages in docs/, one per generated page and of the same size, built without the plugin."""
     sys.path.insert(0, str(ROOT))
-    from generator import catalog, config, site
+    from generator import config
+    from generator.build import site
+    from generator.check import catalog
     from generator.render.page import Page
 
     tree = site.build_tree(catalog.load_catalog(config.load(register_root / "mkdocs.yml")))

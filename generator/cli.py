@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator import catalog as catalog_module
 from generator import config as config_module
-from generator import licenses as licenses_module
+from generator.check import catalog as catalog_module
 from generator.errors import Problem, RecordErrors, RegisterError
-from generator.loader import IMPORT_NOTE_KEY
-from generator.schema import record_schema
+from generator.model import licenses as licenses_module
+from generator.render.schema import record_schema
+from generator.source.loader import IMPORT_NOTE_KEY
 
 if TYPE_CHECKING:
     from generator.config import SiteConfig

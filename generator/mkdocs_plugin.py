@@ -24,11 +24,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import catalog as catalog_module
-from generator import site
+from generator.build import site
+from generator.check import catalog as catalog_module
 from generator.config import SiteConfig
 from generator.errors import Problem, RecordErrors, RegisterError
-from generator.licenses import load_library
+from generator.model.licenses import load_library
 from generator.render.page import Page as SitePage
 
 log = logging.getLogger("mkdocs.plugins.dataset-register")

@@ -7,10 +7,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.catalog import expected_file_stem
+from generator.check.catalog import expected_file_stem
+from generator.check.validate import PLACEHOLDER
 from generator.config import SiteConfig
-from generator.licenses import default_version, load_library
-from generator.validate import PLACEHOLDER
+from generator.model.licenses import default_version, load_library
 
 CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"  # DataCite's advice: lower-case letters, digits, hyphens
 

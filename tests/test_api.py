@@ -145,10 +145,10 @@ def test_robots_and_sitemap_point_at_the_landing_pages(site: Path):
 
 
 def test_one_access_rule_reads_what_the_licenses_declare():
-    from generator import catalog
-    from generator.model import LicenseRef
+    from generator.build.site import context
+    from generator.check import catalog
+    from generator.model.record import LicenseRef
     from generator.render import access
-    from generator.site import context
 
     from conftest import case_settings
 

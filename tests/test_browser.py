@@ -15,9 +15,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from generator import catalog
+from generator.build.site import context
+from generator.check import catalog
 from generator.render import styles
-from generator.site import context
 
 from conftest import case_settings
 

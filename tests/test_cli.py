@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.schema import record_schema
+from generator.render.schema import record_schema
 
 from conftest import MINIMAL, ROOT
 

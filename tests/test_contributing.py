@@ -85,9 +85,9 @@ def test_the_pre_commit_hook_checks_changed_records():
 
 
 def test_the_record_format_reference_lists_every_key_of_the_model():
-    from generator import reference
-    from generator.model import Dataset
-    from generator.reference import _models
+    from generator.model.record import Dataset
+    from generator.render import reference
+    from generator.render.reference import _models
 
     page = reference.render(ROOT / "tests" / "cases" / "aida-example-full.yaml")
     for model in _models(Dataset, []):
@@ -186,16 +186,16 @@ def test_pre_commit_install_as_the_guide_says_checks_a_commit(tmp_path: Path):
 
 
 def test_the_guide_lists_every_message_the_check_can_give():
-    from generator import messages
+    from generator.check import messages
 
     guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     listed = guide.split("<!-- messages:start -->\n", 1)[1].split("<!-- messages:end -->", 1)[0]
-    assert listed == messages.table(), "CONTRIBUTING.md's table is out of date: run python -m generator.messages"
+    assert listed == messages.table(), "CONTRIBUTING.md's table is out of date: run python -m generator.check.messages"
 
 
 def test_every_message_of_the_corpus_is_in_the_catalogue():
     """The catalogue really is what the check prints: each message of tests/invalid matches one of its templates."""
-    from generator import messages
+    from generator.check import messages
 
     patterns = [re.compile(re.escape(m.text).replace("…", ".*").replace(r"\ ", " ")) for m in messages.catalogue()]
     printed = [line.split(": ", 2)[-1] for errors in (ROOT / "tests" / "invalid").glob("*.errors")

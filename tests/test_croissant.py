@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render.paths import page_path
+from generator.paths import page_path
 
 from conftest import CASES
 

@@ -12,9 +12,10 @@ import pytest
 from datacite import schema45
 from lxml import etree
 
-from generator import catalog, config
+from generator import config
+from generator.build.site import context
+from generator.check import catalog
 from generator.render import datacite
-from generator.site import context
 
 from conftest import MINIMAL, ROOT, case_settings
 
@@ -191,8 +192,8 @@ def _words(text: str) -> list[str]:
 def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(register):
     from lxml import html as lxml_html
 
+    from generator.paths import page_path
     from generator.render import landing
-    from generator.render.paths import page_path
 
     root = register(PAIR_AND_CITATION)
     register_catalog = catalog.load_catalog(config.load(root / "mkdocs.yml"))

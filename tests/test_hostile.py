@@ -4,7 +4,7 @@ The attack suite (issue 11) puts every payload family into every free-text field
 the register with the real `mkdocs build --strict`, loads every page in Chromium and counts the
 scripts that ran; then it feeds `register check` and `register import jekyll` records built to
 break paths, nesting, characters and numbers, and asserts that each one gets a located error.
-The free-text fields are found by walking generator.model.Dataset, so a new field is attacked too.
+The free-text fields are found by walking generator.model.record.Dataset, so a new field is attacked too.
 """
 
 from __future__ import annotations
@@ -31,11 +31,12 @@ from lxml import etree
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from generator import catalog, config
+from generator import config
+from generator.check import catalog
 from generator.cli import github_annotation
 from generator.errors import Problem
-from generator.loader import SourceDoc, parse_text
-from generator.model import Dataset, LicenseRef
+from generator.model.record import Dataset, LicenseRef
+from generator.source.loader import SourceDoc, parse_text
 
 from conftest import CASES, ENV, MINIMAL, case_settings, make_register, mkdocs_build
 
@@ -308,13 +309,14 @@ def test_a_hidden_record_whose_doi_is_a_prefix_hides_only_itself(hostile_site):
 
 def test_the_paths_register_check_compares_are_every_path_a_dataset_writes():
     """The clash check is only as good as its list of claims: it must hold every file the build writes."""
-    from generator import site
-    from generator.render.paths import api_path, built_path, page_path
+    from generator.build import site
+    from generator.paths import api_path, built_path, page_path
+    from generator.render import formats
 
     register = catalog.load_catalog(case_settings())
     tree = {built_path(path) for path in site.build_tree(register)}
     for entry in register.entries:
-        claimed = {path for path, _, _ in site.dataset_outputs(entry.dataset)}
+        claimed = {path for path, _, _ in formats.dataset_outputs(entry.dataset)}
         written = {path for path in tree if path.startswith(page_path(entry.dataset.doi)) or path == api_path(entry.dataset.doi)}
         others = {path for other in register.entries if other is not entry and other.dataset.doi.startswith(entry.dataset.doi + "/")
                   for path in tree if path.startswith(page_path(other.dataset.doi))}

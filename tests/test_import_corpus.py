@@ -18,10 +18,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import catalog, config
+from generator import config
+from generator.build.site import context
+from generator.check import catalog
 from generator.importers import license_match
 from generator.render import license_text
-from generator.site import context
 
 from conftest import add_deidentification, make_register
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import catalog, config, site
-from generator.licenses import load_library, publish, word_changes
+from generator import config
+from generator.build import site
+from generator.check import catalog
+from generator.model.licenses import load_library, publish, word_changes
 from generator.render import license_page
 from generator.render.license_text import fill
 

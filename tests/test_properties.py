@@ -21,11 +21,12 @@ from datacite import schema45
 from lxml import etree
 from test_site import _Links
 
-from generator import catalog, config
-from generator.model import Dataset
+from generator import config
+from generator.build.site import context
+from generator.check import catalog
+from generator.model.record import Dataset
+from generator.paths import landing_url, page_path
 from generator.render import datacite
-from generator.render.paths import landing_url, page_path
-from generator.site import context
 
 from conftest import ROOT
 

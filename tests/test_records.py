@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import catalog
-from generator.loader import load
+from generator.build.site import context
+from generator.check import catalog
+from generator.check.validate import parse
 from generator.render.formats import FORMATS
-from generator.site import context
-from generator.validate import parse
+from generator.source.loader import load
 
 from conftest import CASES, ROOT, case_settings
 
@@ -47,7 +47,7 @@ def test_golden(record: Path, output: str, ctx, golden):
 
 def test_the_full_example_uses_every_key():
     """The example record is the format's showcase: every key of every part appears in it."""
-    from generator.model import Dataset
+    from generator.model.record import Dataset
 
     doc = load(CASES / "aida-example-full.yaml")
     used = set(doc.value_marks) | {path for path in doc.key_marks}
@@ -59,7 +59,8 @@ def test_the_full_example_uses_every_key():
 
 
 def test_forked_rendering_gives_the_same_site_as_rendering_in_one_process(monkeypatch):
-    from generator import parallel, site
+    from generator import parallel
+    from generator.build import site
 
     register = catalog.load_catalog(SETTINGS)
     sequential = site.build_tree(register)

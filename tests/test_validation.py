@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import catalog, config
+from generator import config
+from generator.check import catalog
 
 from conftest import MINIMAL, ROOT
 

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from generator.catalog import expected_file_stem
+from generator.check.catalog import expected_file_stem
 from generator.importers.yaml_writer import dump
 
 Status = Literal["carried", "changed", "not carried"]

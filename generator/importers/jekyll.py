@@ -12,16 +12,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.catalog import MAX_IMAGE_BYTES, expected_file_stem
+from generator.check.catalog import MAX_IMAGE_BYTES, expected_file_stem
+from generator.check.validate import PLACEHOLDER
 from generator.errors import KeyPath, display_path
 from generator.identifiers import doi_error, suffix_error
 from generator.importers import base, license_match
 from generator.importers.base import Converted
 from generator.importers.git_history import History
-from generator.licenses import LicenseLibrary, load_library
-from generator.loader import MAX_RECORD_BYTES, SourceDoc, parse_text
+from generator.model.licenses import LicenseLibrary, load_library
 from generator.render import join_names
-from generator.validate import PLACEHOLDER
+from generator.source.loader import MAX_RECORD_BYTES, SourceDoc, parse_text
 
 LICENSES = {"controlled access": "controlled-access", "aida license": "aida", "aida by license": "aida-by",
             "aida ca license": "aida-ca", "aida by ca license": "aida-by-ca"}

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.licenses import LicenseLibrary, LicenseTemplate, changes_as_text, word_changes
+from generator.model.licenses import LicenseLibrary, LicenseTemplate, changes_as_text, word_changes
 from generator.render import join_names
 from generator.render.license_text import fill
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from generator.catalog import Catalog
+from generator.check.catalog import Catalog
 from generator.config import SiteConfig
 from generator.errors import RegisterError
 from generator.registration.client import PRODUCTION_API, TEST_API, DataCite, host, is_production

@@ -12,8 +12,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from generator import catalog as catalog_module
 from generator import config as config_module
+from generator.check import catalog as catalog_module
 from generator.config import SiteConfig
 from generator.errors import RegisterError
 from generator.registration.plan import Desired, Step, desired, fingerprint_entry, step_for

@@ -30,9 +30,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from generator.catalog import Catalog
+from generator.build.site import context
+from generator.check.catalog import Catalog
 from generator.render import datacite
-from generator.site import context
 
 Action = Literal["create", "update", "publish", "hide", "none"]
 State = Literal["findable", "registered"]

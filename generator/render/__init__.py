@@ -11,8 +11,8 @@ from typing import Any
 import jinja2
 
 from generator.config import SiteConfig
-from generator.licenses import LicenseLibrary
-from generator.model import Dataset
+from generator.model.licenses import LicenseLibrary
+from generator.model.record import Dataset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from generator.model import Dataset
+from generator.model.record import Dataset
+from generator.paths import doi_url
 from generator.render import RenderContext, license_text
-from generator.render.paths import doi_url
 
 # From the AIDA Data Sharing Policy's access-request evaluation; a record's own eligibility text replaces it.
 ELIGIBILITY = (

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from generator.model import Agent, Dataset
+from generator.model.record import Agent, Dataset
+from generator.paths import doi_url, landing_url, page_path
 from generator.render import RenderContext, access, conditions, dump_json, license_text
-from generator.render.paths import doi_url, landing_url, page_path
 
 API_VERSION = "1"
 SCHEMA = Path(__file__).resolve().parent.parent / "assets" / "api-v1.schema.json"

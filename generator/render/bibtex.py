@@ -6,7 +6,7 @@ prints them verbatim through \\url and doi packages, and an escaped `\\_` would 
 
 from __future__ import annotations
 
-from generator.model import Agent, Dataset
+from generator.model.record import Agent, Dataset
 from generator.render import RenderContext
 from generator.render.citation import doi_url
 from generator.render.csl import citation_key

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.model import Dataset
+from generator.model.record import Dataset
+from generator.paths import doi_url
 from generator.render import RenderContext, escape_markdown, styles
-from generator.render.paths import doi_url
 
 __all__ = ["doi_url", "render", "text"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.model import Dataset
+from generator.model.record import Dataset
 from generator.render import RenderContext
 from generator.render.markdown import plain_text
 from generator.vocabularies import DICOM_DEIDENTIFICATION, KEPT_DATA, LEVEL_MEANING, DuoTerm, duo_terms

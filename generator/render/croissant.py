@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.model import Dataset
+from generator.model.record import Dataset
+from generator.paths import doi_url, human_size, landing_url
 from generator.render import RenderContext, access, bibtex, conditions, dump_json, jsonld, license_text
 from generator.render.markdown import plain_text
-from generator.render.paths import doi_url, human_size, landing_url
 
 CROISSANT = "http://mlcommons.org/croissant/1.0"
 RAI = "http://mlcommons.org/croissant/RAI/1.0"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.model import Agent, Dataset
+from generator.model.record import Agent, Dataset
+from generator.paths import landing_url
 from generator.render import RenderContext, dump_json
 from generator.render.citation import doi_url
-from generator.render.paths import landing_url
 
 
 def name(agent: Agent) -> dict[str, str]:

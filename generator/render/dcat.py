@@ -14,9 +14,9 @@ import json
 from typing import Any
 
 from generator.config import DATA_THEMES
-from generator.model import Agent, Dataset
+from generator.model.record import Agent, Dataset
+from generator.paths import doi_url, landing_url
 from generator.render import RenderContext, access, license_text
-from generator.render.paths import doi_url, landing_url
 
 CONTEXT = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
            "vcard": "http://www.w3.org/2006/vcard/ns#", "xsd": "http://www.w3.org/2001/XMLSchema#",

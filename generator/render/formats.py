@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.model import Dataset
+from generator.errors import KeyPath
+from generator.model.record import Dataset
+from generator.paths import api_path, built_path, image_path, page_path, thumbnail_path
 from generator.render import (
     RenderContext,
     bibtex,
@@ -68,3 +70,22 @@ FORMATS: dict[str, Renderer] = {
     "styles.txt": lambda dataset, ctx: "".join(f"{style}: {text}\n" for style, text in styles.render_all(dataset, ctx).items()),
     **{output.name: output.render for output in OUTPUTS},
 }
+
+
+def dataset_outputs(dataset: Dataset) -> list[tuple[str, KeyPath, str]]:
+    """Every path of the built site a dataset claims, as (path, the record key it comes from, what it is).
+
+    `register check` compares these across records, so two records can never write the same file.
+    """
+    base = page_path(dataset.doi)
+    claims: list[tuple[str, KeyPath, str]] = [(built_path(base + "index.md"), ("doi",), "landing page")]
+    for name in [landing.AGREEMENT_FILE, *(output.name for output in OUTPUTS)]:
+        claims.append((base + name, ("doi",), f"file {name}"))
+    claims.append((api_path(dataset.doi), ("doi",), "API file"))
+    for i, old in enumerate(dataset.old_paths):
+        claims.append((built_path(old + "/index.md"), ("old_paths", i), "redirect page"))
+    for i, image in enumerate(dataset.images):
+        claims.append((image_path(dataset.doi, image.file), ("images", i, "file"), f"image {image.file!r}"))
+    if dataset.images:
+        claims.append((thumbnail_path(dataset.doi), ("doi",), "thumbnail"))
+    return claims

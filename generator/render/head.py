@@ -16,10 +16,10 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from generator.model import Dataset
+from generator.model.record import Dataset
+from generator.paths import image_name, landing_url, page_path
 from generator.render import RenderContext, dump_json, jsonld, license_text
 from generator.render.citation import doi_url
-from generator.render.paths import image_name, landing_url, page_path
 
 # The files published beside each landing page that describe it, with their media types.
 TYPES = ("https://schema.org/Dataset", "https://schema.org/AboutPage")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import nh3
 
-from generator.catalog import Catalog
-from generator.model import Dataset
+from generator.model.record import Dataset
+from generator.paths import doi_url, page_path, thumbnail_path
 from generator.render import RenderContext, access, conditions, template_env
 from generator.render.page import Page
-from generator.render.paths import doi_url, page_path, thumbnail_path
 
 _env = template_env()
 FACETS = {"modality": "Modality", "organ": "Organ", "field": "Field", "access": "Access", "status": "Status",
@@ -38,15 +37,15 @@ def summary(dataset: Dataset, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def render(catalog: Catalog, ctx: RenderContext) -> Page:
+def render(public: list[Dataset], ctx: RenderContext) -> Page:
     """The home page, index.md."""
-    datasets = sorted((entry.dataset for entry in catalog.public), key=lambda ds: ds.title.lower())
+    datasets = sorted(public, key=lambda ds: ds.title.lower())
     facets = {dataset.doi: facet_values(dataset, ctx) for dataset in datasets}
     options: dict[str, list[str]] = {
         facet: sorted({value for values in facets.values() for value in values[facet]}, key=str.lower) for facet in FACETS
     }
     html = _env.get_template("home.html.j2").render(
-        site_name=catalog.config.site_name,
+        site_name=ctx.config.site_name,
         datasets=datasets,
         facets=facets,
         levels={dataset.doi: access.classify(dataset, ctx).level for dataset in datasets},
@@ -61,4 +60,4 @@ def render(catalog: Catalog, ctx: RenderContext) -> Page:
     )
     # The list repeats every dataset's summary; leaving it out of the search index keeps the index small
     # (the browser loads it with the first page) and sends searches to the datasets' own pages.
-    return Page(title=catalog.config.site_name, body=html, search_exclude=True)
+    return Page(title=ctx.config.site_name, body=html, search_exclude=True)

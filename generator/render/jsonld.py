@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.model import Agent, Dataset
+from generator.model.record import Agent, Dataset
+from generator.paths import image_name, landing_url, page_path
 from generator.render import RenderContext, access, conditions, dump_json, license_text
 from generator.render.citation import doi_url
-from generator.render.paths import image_name, landing_url, page_path
 from generator.vocabularies import DUO_SCHEME
 
 MAX_DESCRIPTION = 5000  # Google's limit

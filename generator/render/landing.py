@@ -8,11 +8,11 @@ from typing import Any
 import iso3166
 from markupsafe import Markup
 
-from generator.model import Dataset
+from generator.model.record import Dataset
+from generator.paths import human_size, image_name, page_path, root_from
 from generator.render import RenderContext, access, citation, conditions, head, license_text, related, styles, template_env
 from generator.render.markdown import inline_html, to_html
 from generator.render.page import Page
-from generator.render.paths import human_size, image_name, page_path, root_from
 
 AGREEMENT_FILE = "agreement.txt"  # the licenses to be signed, filled in for the dataset (Markdown text)
 SNOMED_BROWSER = "https://browser.ihtsdotools.org/?perspective=full&edition=MAIN&conceptId1={}"

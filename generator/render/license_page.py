@@ -11,7 +11,7 @@ import html
 from markupsafe import Markup, escape
 
 from generator import vocabularies
-from generator.licenses import LicenseLibrary, LicenseTemplate, word_changes
+from generator.model.licenses import LicenseLibrary, LicenseTemplate, word_changes
 from generator.render import template_env
 from generator.render.license_text import fill, license_page_path, placeholders
 from generator.render.markdown import to_html

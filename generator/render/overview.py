@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterable
 import iso3166
 from markupsafe import Markup, escape
 
-from generator.model import Dataset
+from generator.model.record import Dataset
+from generator.paths import human_size, page_path, root_from
 from generator.render.page import Page
-from generator.render.paths import human_size, page_path, root_from
 
 INCLUSION_RULE = ("Counted: published datasets. Data from patients and synthetic data are totalled apart; withdrawn "
                   "datasets and previews are not counted. A count a record does not state is \u201cnot stated\u201d, never 0.")

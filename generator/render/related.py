@@ -13,7 +13,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass
 
-from generator.model import Dataset
+from generator.model.record import Dataset
 from generator.render import RenderContext
 
 INVERSE = {"is-new-version-of": "is-previous-version-of", "is-previous-version-of": "is-new-version-of",

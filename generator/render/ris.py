@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.model import Dataset
+from generator.model.record import Dataset
 from generator.render import RenderContext
 from generator.render.citation import doi_url
 

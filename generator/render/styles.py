@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from generator.model import Agent, Dataset
+from generator.model.record import Agent, Dataset
+from generator.paths import doi_url
 from generator.render import RenderContext
-from generator.render.paths import doi_url
 
 # Around what a style sets in italics; no record text can hold these control characters.
 EMPHASIS = ("\x02", "\x03")

@@ -1,4 +1,4 @@
-"""The register's pages as a virtual tree of files, independent of the site builder; its paths come from render.paths."""
+"""The register's pages as a virtual tree of files, independent of the site builder; its paths come from generator.paths."""
 
 from __future__ import annotations
 
@@ -6,18 +6,12 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from generator import reference
-from generator.catalog import Catalog
-from generator.errors import KeyPath
-from generator.model import Dataset
+from generator.build.thumbnails import thumbnail
+from generator.check.catalog import Catalog
+from generator.model.record import Dataset
 from generator.parallel import fork_map
-from generator.render import RenderContext, api, dcat, dump_json, home, landing, license_page, license_text, overview
-from generator.render.formats import OUTPUTS
-from generator.render.license_text import license_page_path
-from generator.render.page import Page
-from generator.render.paths import (
+from generator.paths import (
     api_path,
-    built_path,
     checked,
     image_path,
     landing_url,
@@ -25,12 +19,15 @@ from generator.render.paths import (
     root_from,
     thumbnail_path,
 )
-from generator.schema import record_schema
-from generator.thumbnails import thumbnail
+from generator.render import RenderContext, api, dcat, dump_json, home, landing, license_page, license_text, overview, reference
+from generator.render.formats import OUTPUTS
+from generator.render.license_text import license_page_path
+from generator.render.page import Page
+from generator.render.schema import record_schema
 
 # A finished HTML page; text to write (Markdown only for the record-format and contributor pages); a file to copy.
 Content = Page | str | Path
-ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
 def context(catalog: Catalog) -> RenderContext:
@@ -54,7 +51,7 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     """Every generated file of the site, keyed by its path relative to the docs folder."""
     ctx = context(catalog)
     tree = _Tree()
-    tree["index.md"] = home.render(catalog, ctx)
+    tree["index.md"] = home.render([entry.dataset for entry in catalog.public], ctx)
     for files in fork_map(lambda entry: dataset_files(entry.dataset, ctx), catalog.entries):
         for path, content in files.items():
             tree[path] = content
@@ -90,25 +87,6 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     if guide.is_file():
         tree["contributing.md"] = guide.read_text(encoding="utf-8")
     return dict(tree)
-
-
-def dataset_outputs(dataset: Dataset) -> list[tuple[str, KeyPath, str]]:
-    """Every path of the built site a dataset claims, as (path, the record key it comes from, what it is).
-
-    `register check` compares these across records, so two records can never write the same file.
-    """
-    base = page_path(dataset.doi)
-    claims: list[tuple[str, KeyPath, str]] = [(built_path(base + "index.md"), ("doi",), "landing page")]
-    for name in [landing.AGREEMENT_FILE, *(output.name for output in OUTPUTS)]:
-        claims.append((base + name, ("doi",), f"file {name}"))
-    claims.append((api_path(dataset.doi), ("doi",), "API file"))
-    for i, old in enumerate(dataset.old_paths):
-        claims.append((built_path(old + "/index.md"), ("old_paths", i), "redirect page"))
-    for i, image in enumerate(dataset.images):
-        claims.append((image_path(dataset.doi, image.file), ("images", i, "file"), f"image {image.file!r}"))
-    if dataset.images:
-        claims.append((thumbnail_path(dataset.doi), ("doi",), "thumbnail"))
-    return claims
 
 
 def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]:

@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.errors import KeyPath, Problem, describe
-from generator.loader import SourceDoc
-from generator.model import Agent, Dataset
+from generator.model.record import Agent, Dataset
+from generator.source.loader import SourceDoc
 from generator.vocabularies import KEPT_DATA, LEVEL_KEEPS, lowest_level
 
 _PATTERN_HINTS = {

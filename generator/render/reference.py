@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.model import Dataset
+from generator.model.record import Dataset
 
 INTRO = """\
 # Record format

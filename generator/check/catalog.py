@@ -9,13 +9,13 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from generator import identifiers
+from generator.check.validate import check as check_record
 from generator.config import SiteConfig
 from generator.errors import KeyPath, Problem, RecordErrors
-from generator.licenses import LicenseLibrary, LicenseTemplate, default_version, load_library
-from generator.loader import SourceDoc, load
-from generator.model import Dataset, LicenseRef
+from generator.model.licenses import LicenseLibrary, LicenseTemplate, default_version, load_library
+from generator.model.record import Dataset, LicenseRef
 from generator.parallel import fork_map
-from generator.validate import check as check_record
+from generator.source.loader import SourceDoc, load
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 
@@ -138,7 +138,7 @@ def _cross_record_rules(catalog: Catalog) -> None:
 
 def _output_paths(catalog: Catalog) -> None:
     """Outputs of two records (or two images of one) that would share a site path, or put a file where a folder goes."""
-    from generator.site import dataset_outputs  # the site's paths are built on the catalog's types
+    from generator.render.formats import dataset_outputs  # the file names come from the format registry
 
     files: dict[str, _Claim] = {}
     folders: dict[str, _Claim] = {}

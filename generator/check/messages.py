@@ -1,6 +1,6 @@
 """Every message `register check` can give, read from the checks' own source, for the contributor guide's table.
 
-The table in CONTRIBUTING.md is generated from this list (`python -m generator.messages` prints it,
+The table in CONTRIBUTING.md is generated from this list (`python -m generator.check.messages` prints it,
 and a test keeps the guide equal to it), so a new or reworded message can never be missing there.
 The messages are found where the checks write them: the text given to `doc.problem(...)` or
 `Problem(...)` or assigned to `message`, the reasons the identifier and field rules return, the sentences for the model's
@@ -13,16 +13,16 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # the generator package
 # Module (relative to the package) -> what a contributor would call the check it holds.
 SOURCES = {
-    "syntax.py": "YAML syntax",
-    "loader.py": "reading the file",
+    "source/syntax.py": "YAML syntax",
+    "source/loader.py": "reading the file",
     "identifiers.py": "a value of the record",
-    "model.py": "a value of the record",
-    "validate.py": "the record's keys and values",
-    "licenses.py": "the license templates",
-    "catalog.py": "licenses, images, other records, DataCite",
+    "model/record.py": "a value of the record",
+    "check/validate.py": "the record's keys and values",
+    "model/licenses.py": "the license templates",
+    "check/catalog.py": "licenses, images, other records, DataCite",
     "vocabularies.py": "privacy and use conditions",
 }
 _MESSAGE_DICTS = {"_MESSAGES", "_PATTERN_HINTS"}

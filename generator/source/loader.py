@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from generator import syntax
 from generator.errors import KeyPath, Problem, display_path, format_key_path
+from generator.source import syntax
 
 # A record is a page of text: anything larger is a mistake (a pasted data file, an
 # attachment) and is refused before parsing, so that hostile input costs bounded time.

@@ -1,8 +1,8 @@
 """The record format: one pydantic model per part of a dataset record, documented field by field.
 
-The model checks shape and syntax; rules that span several keys are in `checks.py` and rules that
-span several records in `catalog.py`. Field descriptions are the reference documentation and the
-published JSON Schema, so edit them with contributors in mind.
+The model checks shape and syntax; rules that span several keys are in `check/validate.py` and
+rules that span several records, licenses and files in `check/catalog.py`. Field descriptions are
+the reference documentation and the published JSON Schema, so edit them with contributors in mind.
 """
 
 from __future__ import annotations
