@@ -165,6 +165,7 @@ def test_the_catalog_says_what_the_records_state_for_health(site: Path):
     provenance = catalog.value(ctpa, DCT.provenance)
     assert str(catalog.value(provenance, rdflib.RDFS.label)).startswith("De-identification. ")
     assert set(catalog.objects(ctpa, dpv.hasPersonalData)) == {rdflib.URIRef("https://w3id.org/dpv/dpv-pd#MedicalHealth")}
+    assert {str(code) for code in catalog.objects(ctpa, HEALTH.hasCodeValues)} == {"CT", "39607008"}  # modality, lung
     publisher = catalog.value(ctpa, HEALTH.hdab)
     assert publisher == catalog.value(ctpa, DCT.publisher)
     contact = catalog.value(publisher, rdflib.URIRef("http://data.europa.eu/m8g/contactPoint"))

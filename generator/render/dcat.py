@@ -168,6 +168,8 @@ def _health(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "healthdcatap:hdab": {"@id": ctx.config.site_url + "#publisher"},
         "healthdcatap:hasCodingSystem": [_concept(iri, label, "dct:Standard") for iri, label, used in (
             (*SNOMED_CT, bool(dataset.organs)), (*DICOM_CT, bool(dataset.modalities))) if used],
+        # The codes themselves, as the literals HealthDCAT-AP wants: SNOMED CT concept ids, DICOM modality terms.
+        "healthdcatap:hasCodeValues": list(dict.fromkeys([*(organ.snomed for organ in dataset.organs), *dataset.modalities])),
     }
     kept = dataset.deidentification.kept if dataset.deidentification else []
     node["dpv:hasPersonalData"] = [_typed(PERSONAL_DATA[item], "dpv:PersonalData") for item in kept if item in PERSONAL_DATA]
