@@ -19,6 +19,34 @@ DATA_THEMES = {
     "JUST": "Justice, legal system and public safety", "OP_DATPRO": "Provisional data", "REGI": "Regions and cities",
     "SOCI": "Population and society", "TECH": "Science and technology", "TRAN": "Transport",
 }
+# The EHDS categories of electronic health data (Article 51), as HealthDCAT-AP's health-category vocabulary
+# lists them (https://hdeu-dcat.data.health.europa.eu/resource/authority/healthcategories), with its English labels.
+HEALTH_CATEGORIES = {
+    "DIOH": "Data on factors impacting on health, including socio-economic, environmental and behavioural determinants of health",
+    "EHCT": "Data from clinical trials, clinical studies, clinical investigations and performance studies subject to "
+            "Regulation (EU) No 536/2014, Regulation (EU) 2024/1938 of the European Parliament and of the Council34, "
+            "Regulation (EU) 2017/745 and Regulation (EU) 2017/746",
+    "EHRS": "Electronic health data from EHRs",
+    "EINS": "Health data from biobanks and associated databases",
+    "EMRD": "Other health data from medical devices",
+    "HGPD": "Human genetic, epigenomic and genomic data",
+    "HPML": "Other human molecular data such as proteomic, transcriptomic, metabolomic, lipidomic and other omic data",
+    "HRAD": "Healthcare-related administrative data, including on dispensations, reimbursement claims and reimbursements",
+    "IDHP": "Data on professional status, and on the specialisation and institution of health professionals involved "
+            "in the treatment of a natural person",
+    "MRMR": "Data from medical registries and mortality registries",
+    "NRPE": "Aggregated data on healthcare needs, resources allocated to healthcare, the provision of and access to "
+            "healthcare, healthcare expenditure and financing",
+    "PGEH": "Personal electronic health data automatically generated through medical devices",
+    "PHDR": "Data from population-based health data registries such as public health registries",
+    "RMMD": "Data from registries for medicinal products and medical devices",
+    "RPDG": "Data on pathogens that impact human health",
+    "RQSH": "Data from research cohorts, questionnaires and surveys related to health, after the first publication of "
+            "the related results",
+    "WELA": "Data from wellness applications",
+}
+# Legal acts are named by their European Legislation Identifier, e.g. http://data.europa.eu/eli/reg/2025/327/oj (EHDS).
+ELI = "http://data.europa.eu/eli/"
 
 
 @dataclass(frozen=True)
@@ -35,6 +63,12 @@ class SiteConfig:
     allowed_hosts: tuple[str, ...] = ()
     license_versions: tuple[tuple[str, str], ...] = ()  # (license id, version a new record gets)
     themes: tuple[str, ...] = ()  # EU data-theme codes of the whole register, e.g. HEAL, for the DCAT catalog
+    # HealthDCAT-AP, for the DCAT catalog (docs/dcat.md): the EHDS health categories of the register's data, the
+    # legal acts that apply to it (ELI IRIs), and the hub's contact e-mail (mkdocs.yml extra.hub.contact), the
+    # address for questions about a dataset or access, which the catalog gives as the publisher's contact point.
+    health_categories: tuple[str, ...] = ()
+    applicable_legislation: tuple[str, ...] = ()
+    contact_email: str | None = None
     # Landing URLs end in "/" (…/10.23698/aida/ctpa/); false for a register migrated with URLs that did not,
     # so that the URL DataCite holds for each DOI stays as it was (docs/migrating.md).
     landing_url_slash: bool = True
@@ -45,8 +79,9 @@ class SiteConfig:
         return dict(self.license_versions)
 
     @classmethod
-    def from_options(cls, root: Path, site_name: str, site_url: str | None, options: dict[str, Any]) -> SiteConfig:
-        """Build from mkdocs.yml's values; `options` are the plugin's own."""
+    def from_options(cls, root: Path, site_name: str, site_url: str | None, options: dict[str, Any],
+                     extra: dict[str, Any] | None = None) -> SiteConfig:
+        """Build from mkdocs.yml's values; `options` are the plugin's own, `extra` mkdocs.yml's `extra:`."""
         site_url = (site_url or "http://localhost:8000/").rstrip("/") + "/"
         hosts = options.get("allowed_hosts") or [urlsplit(site_url).hostname or "localhost"]
         prefix = options.get("doi_prefix")
@@ -61,6 +96,18 @@ class SiteConfig:
         if unknown:
             raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.themes: {', '.join(unknown)} is not an EU data theme; "
                                 f"choose from {', '.join(sorted(DATA_THEMES))}")
+        categories = tuple(str(code) for code in options.get("health_categories") or [])
+        unknown = sorted(set(categories) - set(HEALTH_CATEGORIES))
+        if unknown:
+            raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.health_categories: {', '.join(unknown)} is not an EHDS health "
+                                f"category of HealthDCAT-AP; choose from {', '.join(sorted(HEALTH_CATEGORIES))}")
+        legislation = tuple(str(iri) for iri in options.get("applicable_legislation") or [])
+        for iri in legislation:
+            if not iri.startswith(ELI) or any(char.isspace() for char in iri):
+                raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.applicable_legislation: expected the European Legislation "
+                                    f"Identifier of a legal act, such as {ELI}reg/2025/327/oj; found {iri!r}")
+        hub = (extra or {}).get("hub")
+        contact = hub.get("contact") if isinstance(hub, dict) else None
         return cls(
             root=root,
             site_name=site_name,
@@ -72,6 +119,9 @@ class SiteConfig:
             allowed_hosts=tuple(str(host) for host in hosts),
             license_versions=tuple((str(name), version) for name, version in versions.items()),
             themes=themes,
+            health_categories=categories,
+            applicable_legislation=legislation,
+            contact_email=str(contact) if contact else None,
             landing_url_slash=options.get("landing_url_slash", True) is not False,
         )
 
@@ -89,7 +139,7 @@ def load(config_file: Path = Path("mkdocs.yml")) -> SiteConfig:
     data = read_mkdocs_yml(config_file)
     root = config_file.resolve().parent
     return SiteConfig.from_options(root, str(data.get("site_name", "Dataset register")), data.get("site_url"),
-                                   plugin_options(data.get("plugins")))
+                                   plugin_options(data.get("plugins")), data.get("extra"))
 
 
 def plugin_options(plugins: Any) -> dict[str, Any]:

@@ -52,6 +52,10 @@ class RegisterPluginConfig(Config):
     """The version of each license a new record gets, e.g. {aida-by: "1.1"}; a license not named: its newest."""
     themes = c.ListOfItems(c.Type(str), default=[])
     """EU data themes of the register for the DCAT catalog, e.g. [HEAL] for health."""
+    health_categories = c.ListOfItems(c.Type(str), default=[])
+    """EHDS health categories of the register's data for HealthDCAT-AP, e.g. [EHRS] (docs/dcat.md)."""
+    applicable_legislation = c.ListOfItems(c.Type(str), default=[])
+    """Legal acts that apply to the register's data, as ELI IRIs, for HealthDCAT-AP (docs/dcat.md)."""
     landing_url_slash = c.Type(bool, default=True)
     """Landing URLs end in "/"; false keeps the URLs a migrated register registered without one."""
 
@@ -61,7 +65,8 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.settings = SiteConfig.from_options(
-            Path(config.config_file_path).resolve().parent, config.site_name, config.site_url, dict(self.config)
+            Path(config.config_file_path).resolve().parent, config.site_name, config.site_url, dict(self.config),
+            dict(config.extra or {}),
         )
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         config.extra_css.append("assets/register.css")

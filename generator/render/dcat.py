@@ -1,11 +1,13 @@
 """The register as a DCAT-AP 3 catalog with the HealthDCAT-AP properties the records can fill: JSON-LD and Turtle.
 
-Checked in the tests against the official DCAT-AP 3.0.1 SHACL shapes (tests/reference/dcat-ap-3.0.1-shacl/).
-DCAT-AP puts licences on a Distribution, which says how the data is obtained: the data of this
-register is not a public download, so each dataset has one distribution whose access URL is the
-Access section of its landing page (the access procedure), with the first usage license as its
-licence and the other licenses as rights statements. What the records cannot fill yet is listed in
-docs/dcat.md.
+Checked in the tests against the official DCAT-AP 3.0.1 SHACL shapes (tests/reference/dcat-ap-3.0.1-shacl/)
+and, each dataset with the shapes of its access level, against the HealthData@EU validator's HealthDCAT-AP
+shapes (tests/reference/healthdcat-ap-r8/). DCAT-AP puts licences on a Distribution, which says how the
+data is obtained: the data of this register is not a public download, so each dataset has one
+distribution whose access URL is the Access section of its landing page (the access procedure), with the
+first usage license as its licence, the other licenses as rights statements, and the conditions of use
+(GA4GH DUO terms) as its ODRL policy. Every term of a controlled vocabulary names its scheme (skos:inScheme), as the
+HealthDCAT-AP vocabulary shapes require. What the records cannot fill yet is listed in docs/dcat.md.
 """
 
 from __future__ import annotations
@@ -13,18 +15,38 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.config import DATA_THEMES
-from generator.model.record import Agent, Dataset
+from generator.config import DATA_THEMES, HEALTH_CATEGORIES
+from generator.model.record import Agent, Contact, Dataset
 from generator.paths import doi_url, landing_url
 from generator.render import RenderContext, access, license_text
+from generator.render.conditions import deidentification_text, use_conditions
 
 CONTEXT = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
            "vcard": "http://www.w3.org/2006/vcard/ns#", "xsd": "http://www.w3.org/2001/XMLSchema#",
            "skos": "http://www.w3.org/2004/02/skos/core#", "adms": "http://www.w3.org/ns/adms#",
-           "dcatap": "http://data.europa.eu/r5r/", "healthdcatap": "http://healthdataportal.eu/ns/health#"}
+           "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "dcatap": "http://data.europa.eu/r5r/",
+           "eli": "http://data.europa.eu/eli/ontology#", "cv": "http://data.europa.eu/m8g/",
+           "odrl": "http://www.w3.org/ns/odrl/2/", "dpv": "https://w3id.org/dpv#", "dpvpd": "https://w3id.org/dpv/dpv-pd#",
+           "healthdcatap": "http://healthdataportal.eu/ns/health#"}
 EU = "http://publications.europa.eu/resource/authority/"
 ACCESS_RIGHTS = EU + "access-right/"
 THEMES = EU + "data-theme"
+HEALTH_EU = "https://hdeu-dcat.data.health.europa.eu/resource/authority/"
+# The EU vocabularies the catalog takes terms from, with their titles.
+SCHEMES = {EU + "access-right": "Access right", THEMES: "Data theme", EU + "language": "Language",
+           EU + "distribution-status": "Distribution status", EU + "planned-availability": "Planned availability",
+           EU + "dataset-type": "Dataset type", HEALTH_EU + "healthcategories": "Health Categories",
+           HEALTH_EU + "coding-system": "Coding Systems"}
+ACCESS_LABELS = {"PUBLIC": "Public", "RESTRICTED": "Restricted", "NON_PUBLIC": "Non-public"}
+# HealthDCAT-AP's coding systems (its coding-system vocabulary) for the codes a record holds: organs are
+# given with SNOMED CT concept ids, modalities with DICOM's defined terms (DICOM Controlled Terminology).
+SNOMED_CT = (HEALTH_EU + "coding-system/SNOMED-CT", "Systematized Nomenclature of Medicine — Clinical Terms")
+DICOM_CT = (HEALTH_EU + "coding-system/DICOM-CT", "Digital Imaging and Communications in Medicine Controlled Terminology")
+# What the de-identification statement says was kept with the images, as DPV personal-data categories
+# (the dpv-pd namespace, which HealthDCAT-AP's shapes require). DPV-PD has Gender but no category for sex.
+PERSONAL_DATA = {item: CONTEXT["dpvpd"] + category for item, category in
+                 (("age", "Age"), ("sex", "Gender"), ("diagnosis", "MedicalHealth"))}
+SYNTHETIC = "The data is synthetic: computer-generated, not from real patients."
 # The metadata itself, as DataCite publishes it: CC0.
 METADATA_LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
 
@@ -34,9 +56,11 @@ def _typed(iri: str, kind: str) -> dict[str, str]:
     return {"@id": iri, "@type": kind}
 
 
-def _concept(iri: str, label: str) -> dict[str, str]:
-    """A term of an EU vocabulary, with the label DCAT-AP requires of every skos:Concept."""
-    return {"@id": iri, "@type": "skos:Concept", "skos:prefLabel": label}
+def _concept(iri: str, label: str, *kinds: str) -> dict[str, Any]:
+    """A term of a controlled vocabulary, with the label DCAT-AP requires of every skos:Concept and its scheme."""
+    scheme = iri.rsplit("/", 1)[0]
+    return {"@id": iri, "@type": [*kinds, "skos:Concept"], "skos:prefLabel": label,
+            "skos:inScheme": {"@id": scheme, "@type": "skos:ConceptScheme", "dct:title": SCHEMES[scheme]}}
 
 
 def _date(value: Any) -> dict[str, str]:
@@ -57,10 +81,44 @@ def _agent(agent: Agent) -> dict[str, Any]:
     return node
 
 
+def _contact(contact: Contact) -> dict[str, Any]:
+    """A contact point as vCard; HealthDCAT-AP wants an e-mail or a web address for each."""
+    node: dict[str, Any] = {"@type": "vcard:Kind", "vcard:fn": contact.name}
+    if contact.email:
+        node["vcard:hasEmail"] = {"@id": f"mailto:{contact.email}"}
+    if contact.url:
+        node["vcard:hasURL"] = {"@id": contact.url}
+    return node
+
+
+def _legislation(ctx: RenderContext) -> list[dict[str, str]]:
+    """The legal acts the register's settings name (HealthDCAT-AP requires them on catalog, dataset and distribution)."""
+    return [_typed(iri, "eli:LegalResource") for iri in ctx.config.applicable_legislation]
+
+
 def access_right(dataset: Dataset, ctx: RenderContext) -> str:
     """The EU access-right code: a withdrawn dataset's data is not available at all."""
     level = access.classify(dataset, ctx)
     return "NON_PUBLIC" if not level.available else "PUBLIC" if level.open else "RESTRICTED"
+
+
+def _use_conditions(dataset: Dataset, ctx: RenderContext) -> dict[str, Any] | None:
+    """The conditions of use as one ODRL policy (DCAT-AP allows one per distribution), typed by its DUO terms.
+
+    DUO terms are OWL classes, as dct:type wants; the policy's label says each in plain words with its code.
+    """
+    conditions = use_conditions(dataset, ctx)
+    if not conditions:
+        return None
+    words = []
+    for condition in conditions:
+        detail = ", ".join(part for part in (condition.term.code, condition.disease) if part)
+        words.append(f"{condition.term.label} ({detail}), from {condition.source}"
+                     + (f": {condition.note}" if condition.note else ""))
+    return {"@id": landing_url(ctx.config, dataset.doi) + "#use-conditions", "@type": "odrl:Policy",
+            "rdfs:label": "Conditions of use (GA4GH Data Use Ontology): " + "; ".join(words) + ".",
+            "dct:type": [{"@id": condition.term.iri} for condition in conditions],
+            "dct:subject": [{"@id": condition.disease_iri} for condition in conditions if condition.disease_iri]}
 
 
 def _distribution(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
@@ -78,7 +136,11 @@ def _distribution(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "dcat:accessURL": {"@id": landing + "#access"},
         "dct:license": _typed(usage[0].url, "dct:LicenseDocument"),
         "dct:rights": [_typed(text.url, "dct:RightsStatement") for text in licenses if text is not usage[0]],
+        "dcatap:applicableLegislation": _legislation(ctx),
     }
+    policy = _use_conditions(dataset, ctx)
+    if policy:
+        node["odrl:hasPolicy"] = policy
     if dataset.size_bytes is not None:
         node["dcat:byteSize"] = _count(dataset.size_bytes)
     if dataset.status == "withdrawn":
@@ -88,9 +150,29 @@ def _distribution(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
     return node
 
 
-def _health(dataset: Dataset) -> dict[str, Any]:
-    """HealthDCAT-AP properties that a record states (counts and ages are never guessed)."""
-    node: dict[str, Any] = {}
+def _provenance(dataset: Dataset) -> list[dict[str, str]]:
+    """Where the data comes from, as far as the record says: synthetic, and how it was made anonymous."""
+    statements = [SYNTHETIC] if dataset.synthetic else []
+    statement = deidentification_text(dataset)
+    if statement:
+        statements.append(statement)
+    return [{"@type": "dct:ProvenanceStatement", "rdfs:label": text} for text in statements]
+
+
+def _health(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
+    """HealthDCAT-AP properties that a record or the register's settings state (counts and ages are never guessed)."""
+    node: dict[str, Any] = {
+        "healthdcatap:healthCategory": [_concept(f"{HEALTH_EU}healthcategories/{code}", HEALTH_CATEGORIES[code])
+                                        for code in ctx.config.health_categories],
+        # The publisher answers questions about access (its contact point is the hub's contact address).
+        "healthdcatap:hdab": {"@id": ctx.config.site_url + "#publisher"},
+        "healthdcatap:hasCodingSystem": [_concept(iri, label, "dct:Standard") for iri, label, used in (
+            (*SNOMED_CT, bool(dataset.organs)), (*DICOM_CT, bool(dataset.modalities))) if used],
+        # The codes themselves, as the literals HealthDCAT-AP wants: SNOMED CT concept ids, DICOM modality terms.
+        "healthdcatap:hasCodeValues": list(dict.fromkeys([*(organ.snomed for organ in dataset.organs), *dataset.modalities])),
+    }
+    kept = dataset.deidentification.kept if dataset.deidentification else []
+    node["dpv:hasPersonalData"] = [_typed(PERSONAL_DATA[item], "dpv:PersonalData") for item in kept if item in PERSONAL_DATA]
     if dataset.counts and dataset.counts.patients is not None:
         node["healthdcatap:numberOfUniqueIndividuals"] = _count(dataset.counts.patients)
     if dataset.counts and dataset.counts.scans is not None:
@@ -99,10 +181,11 @@ def _health(dataset: Dataset) -> dict[str, Any]:
         youngest, oldest = dataset.age_span.split("-")
         node["healthdcatap:minTypicalAge"] = _count(int(youngest))
         node["healthdcatap:maxTypicalAge"] = _count(int(oldest))
-    return node
+    return {key: value for key, value in node.items() if value != []}
 
 
 def _dataset(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
+    code = access_right(dataset, ctx)
     node: dict[str, Any] = {
         "@id": doi_url(dataset.doi),
         "@type": "dcat:Dataset",
@@ -115,17 +198,27 @@ def _dataset(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "dcat:landingPage": _typed(landing_url(ctx.config, dataset.doi), "foaf:Document"),
         "dct:publisher": {"@id": ctx.config.site_url + "#publisher"},
         "dct:creator": [_agent(author) for author in dataset.authors],
-        "dct:accessRights": _typed(ACCESS_RIGHTS + access_right(dataset, ctx), "dct:RightsStatement"),
-        "dcat:contactPoint": [{"@type": "vcard:Kind", "vcard:fn": contact.name,
-                               **({"vcard:hasEmail": {"@id": f"mailto:{contact.email}"}} if contact.email else {})}
-                              for contact in dataset.contacts],
+        "dct:accessRights": _concept(ACCESS_RIGHTS + code, ACCESS_LABELS[code], "dct:RightsStatement"),
+        "dcat:contactPoint": [_contact(contact) for contact in dataset.contacts],
         "dcat:distribution": _distribution(dataset, ctx),
-        **_health(dataset),
+        "dcatap:applicableLegislation": _legislation(ctx),
+        "dct:provenance": _provenance(dataset),
+        **_health(dataset, ctx),
     }
+    if dataset.synthetic:
+        node["dct:type"] = _concept(EU + "dataset-type/SYNTHETIC_DATA", "Synthetic data")
     if dataset.modified:
         node["dct:modified"] = _date(dataset.modified)
     if dataset.version:
         node["dcat:version"] = dataset.version
+    return node
+
+
+def _publisher(ctx: RenderContext) -> dict[str, Any]:
+    """The publisher, with the hub's contact address as the contact point HealthDCAT-AP requires of it."""
+    node: dict[str, Any] = {"@id": ctx.config.site_url + "#publisher", "@type": "foaf:Agent", "foaf:name": ctx.config.publisher}
+    if ctx.config.contact_email:
+        node["cv:contactPoint"] = {"@type": "cv:ContactPoint", "cv:email": ctx.config.contact_email}
     return node
 
 
@@ -141,10 +234,11 @@ def catalog(datasets: list[Dataset], ctx: RenderContext) -> dict[str, Any]:
         "dct:title": ctx.config.site_name,
         "dct:description": f"Datasets of {ctx.config.publisher}, with DOIs and license terms.",
         "foaf:homepage": _typed(site, "foaf:Document"),
-        "dct:publisher": {"@id": site + "#publisher", "@type": "foaf:Agent", "foaf:name": ctx.config.publisher},
-        "dct:language": _typed(EU + "language/ENG", "dct:LinguisticSystem"),
+        "dct:publisher": _publisher(ctx),
+        "dct:language": _concept(EU + "language/ENG", "English", "dct:LinguisticSystem"),
         "dct:license": _typed(METADATA_LICENSE, "dct:LicenseDocument"),
-        "dcat:themeTaxonomy": {"@id": THEMES, "@type": "skos:ConceptScheme", "dct:title": "Data theme"},
+        "dcat:themeTaxonomy": {"@id": THEMES, "@type": "skos:ConceptScheme", "dct:title": SCHEMES[THEMES]},
+        "dcatap:applicableLegislation": _legislation(ctx),
         "dcat:dataset": [_dataset(dataset, ctx) for dataset in sorted(datasets, key=lambda ds: ds.doi)],
     }
     if dates:
