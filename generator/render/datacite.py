@@ -131,12 +131,15 @@ def _rights(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
     return rights
 
 
-def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
-    """DataCite 4.5 attributes of the dataset, as the REST API takes them (without `event`)."""
-    prefix, suffix = dataset.doi.split("/", 1)
+def _titles(dataset: Dataset) -> list[dict[str, Any]]:
     titles: list[dict[str, Any]] = [{"title": dataset.title, "lang": "en"}]
     if dataset.short_name:
         titles.append({"title": dataset.short_name, "titleType": "AlternativeTitle", "lang": "en"})
+    return titles
+
+
+def _subjects(dataset: Dataset, ctx: RenderContext) -> list[dict[str, Any]]:
+    """Keywords as written, then modalities, organs and conditions of use with their schemes."""
     subjects: list[dict[str, Any]] = [{"subject": keyword, "lang": "en"} for keyword in dataset.keywords]
     subjects += [{"subject": modality, "subjectScheme": "DICOM Modality",
                   "schemeUri": "https://dicom.nema.org/medical/dicom/current/output/chtml/part03/sect_C.7.3.html"}
@@ -144,34 +147,65 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
     subjects += [{"subject": organ.name, "subjectScheme": "SNOMED CT", "schemeUri": "http://snomed.info/sct",
                   "valueUri": f"http://snomed.info/id/{organ.snomed}", "classificationCode": organ.snomed}
                  for organ in dataset.organs]
-    subjects += _use_condition_subjects(dataset, ctx)
+    return subjects + _use_condition_subjects(dataset, ctx)
+
+
+def _contributors(dataset: Dataset) -> list[dict[str, Any]]:
     contributors = [{**_person_or_organization(holder), "contributorType": "RightsHolder"}
                     for holder in dataset.copyright.holders]
     agents = [*dataset.authors, *dataset.copyright.holders]
-    contributors += [_contact(contact, agents) for contact in dataset.contacts]
+    return contributors + [_contact(contact, agents) for contact in dataset.contacts]
+
+
+def _dates(dataset: Dataset) -> list[dict[str, Any]]:
     dates = [{"date": dataset.published.isoformat(), "dateType": "Issued"},
              {"date": str(dataset.copyright.year), "dateType": "Copyrighted"}]
     if dataset.created:
         dates.insert(0, {"date": dataset.created.isoformat(), "dateType": "Created"})
     if dataset.modified:
         dates.append({"date": dataset.modified.isoformat(), "dateType": "Updated"})
-    # As the page's sections say them: the description, how it was annotated, how to use the data.
-    descriptions = [{"description": plain, "descriptionType": kind, "lang": "en"}
-                    for text, kind in ((dataset.description, "Abstract"), (dataset.annotation, "Methods"),
-                                       (dataset.usage_notes, "TechnicalInfo")) if text and (plain := plain_text(text))]
-    if statement := conditions.deidentification_text(dataset):  # the page's "How the data was made anonymous"
-        descriptions.append({"description": statement, "descriptionType": "Methods", "lang": "en"})
     if dataset.withdrawal:
         dates.append({"date": dataset.withdrawal.date.isoformat(), "dateType": "Withdrawn",
                       "dateInformation": dataset.withdrawal.reason})
+    return dates
+
+
+def _descriptions(dataset: Dataset) -> list[dict[str, Any]]:
+    """As the page's sections say them, in their order: the description, how it was annotated, how to use
+    the data, how it was made anonymous; and the withdrawal notice."""
+    descriptions = [{"description": plain, "descriptionType": kind, "lang": "en"}
+                    for text, kind in ((dataset.description, "Abstract"), (dataset.annotation, "Methods"),
+                                       (dataset.usage_notes, "TechnicalInfo")) if text and (plain := plain_text(text))]
+    if statement := conditions.deidentification_text(dataset):
+        descriptions.append({"description": statement, "descriptionType": "Methods", "lang": "en"})
+    if dataset.withdrawal:
         descriptions.append({"description": f"This dataset has been withdrawn: {dataset.withdrawal.reason}",
                              "descriptionType": "Other", "lang": "en"})
+    return descriptions
+
+
+def _sizes(dataset: Dataset) -> list[str]:
     sizes = [human_size(dataset.size_bytes)] if dataset.size_bytes is not None else []
     if dataset.counts:
         for label, count in (("patients", dataset.counts.patients), ("scans", dataset.counts.scans),
                              ("annotations", dataset.counts.annotations)):
             if count is not None:
                 sizes.append(f"{count:,} {label}")  # as the page's facts show it
+    return sizes
+
+
+def _funding(dataset: Dataset) -> list[dict[str, Any]]:
+    return [{"funderName": grant.funder,
+             **({"funderIdentifier": grant.funder_id, "funderIdentifierType": _funder_type(grant.funder_id)}
+                if grant.funder_id else {}),
+             **({"awardNumber": grant.award_number} if grant.award_number else {}),
+             **({"awardTitle": grant.award_title} if grant.award_title else {})}
+            for grant in dataset.funding]
+
+
+def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
+    """DataCite 4.5 attributes of the dataset, as the REST API takes them (without `event`)."""
+    prefix, suffix = dataset.doi.split("/", 1)
     attributes: dict[str, Any] = {
         "doi": dataset.doi,
         "prefix": prefix,
@@ -180,27 +214,20 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "types": {"resourceTypeGeneral": "Dataset",
                   "resourceType": f"{dataset.field} dataset" if dataset.field else "Dataset"},
         "creators": [_person_or_organization(author) for author in dataset.authors],
-        "titles": titles,
+        "titles": _titles(dataset),
         "publisher": {"name": ctx.config.publisher},
         "publicationYear": str(dataset.year),
-        "subjects": subjects,
-        "contributors": contributors,
-        "dates": dates,
+        "subjects": _subjects(dataset, ctx),
+        "contributors": _contributors(dataset),
+        "dates": _dates(dataset),
         "language": "en",
         "version": dataset.version,
-        "sizes": sizes,
+        "sizes": _sizes(dataset),
         "formats": list(dataset.file_formats),
         "rightsList": _rights(dataset, ctx),
-        "descriptions": descriptions,
+        "descriptions": _descriptions(dataset),
         "relatedIdentifiers": _related(dataset, ctx),
-        "fundingReferences": [
-            {"funderName": grant.funder,
-             **({"funderIdentifier": grant.funder_id, "funderIdentifierType": _funder_type(grant.funder_id)}
-                if grant.funder_id else {}),
-             **({"awardNumber": grant.award_number} if grant.award_number else {}),
-             **({"awardTitle": grant.award_title} if grant.award_title else {})}
-            for grant in dataset.funding
-        ],
+        "fundingReferences": _funding(dataset),
         "schemaVersion": SCHEMA_VERSION,
     }
     return {key: value for key, value in attributes.items() if value not in (None, [], "")}
