@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 
@@ -15,15 +16,30 @@ from generator.model.licenses import LicenseLibrary
 from generator.model.record import Dataset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class RenderContext:
-    """What a renderer may know besides the record: the site settings, licenses and the other records."""
+    """What a renderer may know besides the record: the site settings, licenses and the other records.
+
+    It also keeps what is resolved for a record (its licenses with their texts, its access, its
+    conditions of use): computed the first time a renderer asks, then shared by all the others, so
+    that a dataset's dozen outputs read one resolution instead of each making its own.
+    """
 
     config: SiteConfig
     licenses: LicenseLibrary
     datasets: dict[str, Dataset] = field(default_factory=dict)
+    _resolved: dict[tuple[int, str], tuple[Dataset, Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    def resolve(self, dataset: Dataset, what: str, compute: Callable[[], T]) -> T:
+        """`compute()` for this record, once per context (the record is kept, so its id stays its own)."""
+        key = (id(dataset), what)
+        found = self._resolved.get(key)
+        if found is None or found[0] is not dataset:
+            found = self._resolved[key] = (dataset, compute())
+        return found[1]
 
 
 def template_env(directory: Path = TEMPLATES, *, html: bool = True) -> jinja2.Environment:

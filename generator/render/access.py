@@ -52,6 +52,10 @@ class Access:
 
 def classify(dataset: Dataset, ctx: RenderContext) -> Access:
     """The dataset's access, from what its licenses declare (licenses/<id>/license.yaml `access:`) and its status."""
+    return ctx.resolve(dataset, "access", lambda: _classify(dataset, ctx))
+
+
+def _classify(dataset: Dataset, ctx: RenderContext) -> Access:
     if dataset.status == "withdrawn":
         return Access("withdrawn", "Not available: withdrawn")
     texts = license_text.build(dataset, ctx, with_texts=False)

@@ -31,6 +31,10 @@ class Condition:
 
 def use_conditions(dataset: Dataset, ctx: RenderContext) -> list[Condition]:
     """Every condition of use, each term once: from the licenses in record order, then the record's own."""
+    return list(ctx.resolve(dataset, "use conditions", lambda: _use_conditions(dataset, ctx)))
+
+
+def _use_conditions(dataset: Dataset, ctx: RenderContext) -> list[Condition]:
     terms = duo_terms()
     found: list[Condition] = []
     seen: set[tuple[str, str | None]] = set()

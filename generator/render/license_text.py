@@ -119,6 +119,10 @@ def obligations(license: LicenseRef, template: LicenseTemplate | None, dataset: 
 
 def build(dataset: Dataset, ctx: RenderContext, *, with_texts: bool = True) -> list[LicenseText]:
     """Every license of the dataset, in record order; without texts, only names and links (nothing rendered)."""
+    return list(ctx.resolve(dataset, f"licenses with_texts={with_texts}", lambda: _build(dataset, ctx, with_texts)))
+
+
+def _build(dataset: Dataset, ctx: RenderContext, with_texts: bool) -> list[LicenseText]:
     texts = []
     for license in dataset.licenses:
         if license.spdx:
