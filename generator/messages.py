@@ -22,7 +22,7 @@ SOURCES = {
     "model.py": "a value of the record",
     "validate.py": "the record's keys and values",
     "licenses.py": "the license templates",
-    "catalog.py": "licenses, images, other records, DataCite",
+    "catalog.py": "licenses, images, collections, other records, DataCite",
     "vocabularies.py": "privacy and use conditions",
 }
 _MESSAGE_DICTS = {"_MESSAGES", "_PATTERN_HINTS"}

@@ -54,6 +54,8 @@ class RegisterPluginConfig(Config):
     """EU data themes of the register for the DCAT catalog, e.g. [HEAL] for health."""
     landing_url_slash = c.Type(bool, default=True)
     """Landing URLs end in "/"; false keeps the URLs a migrated register registered without one."""
+    collections = c.Optional(c.Type(dict))
+    """The collections records may name: {name: {title, description, url, access}} (docs/collection-settings.md)."""
 
 
 class RegisterPlugin(BasePlugin[RegisterPluginConfig]):

@@ -24,7 +24,7 @@ def facet_values(dataset: Dataset, ctx: RenderContext) -> dict[str, list[str]]:
         "access": [access.classify(dataset, ctx).label],
         "status": [dataset.status.capitalize()],
         "origin": ["Synthetic"] if dataset.synthetic else [dataset.origin] if dataset.origin else [],
-        "collection": list(dataset.collections),
+        "collection": [ctx.config.collection(slug).title for slug in dataset.collections],
     }
 
 
