@@ -127,6 +127,10 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             meta["robots"] = "noindex, nofollow"
         if generated.noindex or generated.search_exclude:
             meta["search"] = {"exclude": True}
+        elif generated.search_terms:
+            # Material's search indexes a page's tags in a field weighed a thousand times its title, so a
+            # dataset's short name and DOI as tags rank its page first (no tags plugin: nothing shows on the page).
+            meta["tags"] = list(generated.search_terms)
         page.meta = meta
         if generated.updated:
             page.update_date = generated.updated  # the sitemap's lastmod: the record's date, not the build's

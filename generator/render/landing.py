@@ -159,4 +159,5 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
     )
     return Page(title=dataset.title, body=html, description=dataset.description.strip().split("\n\n")[0][:300],
                 head=head.render(dataset, ctx), noindex=dataset.hidden,
+                search_terms=tuple(term for term in (dataset.short_name, dataset.doi) if term),
                 updated=(dataset.modified or dataset.published).isoformat())
