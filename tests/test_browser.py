@@ -201,6 +201,7 @@ SCREENS = {
     "license": "licenses/aida-by/1.1/",
     "metrics": "metrics/",
     "collection": "collections/phantoms/",
+    "record-format": "record-format/",
     "not-found": "404.html",  # what the web server sends for an unknown address
 }
 VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 667)}
