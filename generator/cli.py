@@ -122,6 +122,9 @@ def import_() -> None:
     """Bring records over from another register."""
 
 
+COLLECTIONS_PROPOSAL = "import-collections.yml"  # the collections: setting an import proposes, beside its report
+
+
 @import_.command("jekyll")
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--into", type=click.Path(file_okay=False, path_type=Path), help="Folder for the records; datasets/ by default.")
@@ -137,7 +140,17 @@ def import_jekyll(source: Path, into: Path | None, force: bool, config_file: Pat
     if not jekyll.find_records(source):
         raise RegisterError(f"{source}: no _datasets/**/*.md files, so this is not a Jekyll register; nothing was written")
     start = time.perf_counter()
-    report = jekyll.run(source, into or config.datasets_dir, force=force, licenses=config.licenses_dir)
+    collections: dict[str, jekyll.CollectionFound] = {}
+    report = jekyll.run(source, into or config.datasets_dir, force=force, licenses=config.licenses_dir,
+                        collections=collections)
+    if collections:
+        proposal = config.root / COLLECTIONS_PROPOSAL
+        proposal.write_text(jekyll.collection_setting(collections), encoding="utf-8")
+        undefined = sorted(set(collections) - {c.slug for c in config.collections or ()})
+        click.echo(f"The old records are members of {len(collections)} collection{'s' if len(collections) != 1 else ''} "
+                   f"({', '.join(sorted(collections))}): their setting for mkdocs.yml, with what the old site says of "
+                   f"each, is in {proposal.name}" + (f"; mkdocs.yml does not define {', '.join(undefined)} yet"
+                                                     if config.collections is not None and undefined else ""))
     _import_summary(report, config, start)
 
 

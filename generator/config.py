@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.errors import RegisterError
+from generator.identifiers import url_error
 
 PLUGIN_NAME = "dataset-register"
 # The EU Publications Office's data themes (http://publications.europa.eu/resource/authority/data-theme).
@@ -50,6 +51,26 @@ ELI = "http://data.europa.eu/eli/"
 
 
 @dataclass(frozen=True)
+class Collection:
+    """A collection of datasets, as mkdocs.yml's `collections:` setting describes it."""
+
+    slug: str  # the name records use (collections: [scapis]) and the page's path, collections/<slug>/
+    title: str
+    description: str = ""  # Markdown
+    url: str | None = None  # the collection's own web address (a project or cohort site)
+    access: str | None = None  # how to get access to its datasets: a web address, or Markdown text
+
+    @property
+    def access_url(self) -> str | None:
+        """The access procedure when it is a web address, else None (it is text)."""
+        return self.access if self.access and url_error(self.access) is None else None
+
+
+def _slug_title(slug: str) -> str:
+    return slug.replace("-", " ").capitalize()
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """What every renderer and check needs to know about the register as a whole."""
 
@@ -72,6 +93,16 @@ class SiteConfig:
     # Landing URLs end in "/" (…/10.23698/aida/ctpa/); false for a register migrated with URLs that did not,
     # so that the URL DataCite holds for each DOI stays as it was (docs/migrating.md).
     landing_url_slash: bool = True
+    # mkdocs.yml's `collections:`; None when the setting is not given, and every name a record uses is then a
+    # collection titled after its name (docs/collection-settings.md).
+    collections: tuple[Collection, ...] | None = None
+
+    def collection(self, slug: str) -> Collection:
+        """The collection a record names: as the setting describes it, or titled after its name."""
+        for collection in self.collections or ():
+            if collection.slug == slug:
+                return collection
+        return Collection(slug, _slug_title(slug))
 
     @property
     def new_license_versions(self) -> dict[str, str]:
@@ -123,7 +154,38 @@ class SiteConfig:
             applicable_legislation=legislation,
             contact_email=str(contact) if contact else None,
             landing_url_slash=options.get("landing_url_slash", True) is not False,
+            collections=_collections(options.get("collections")),
         )
+
+
+def _collections(setting: Any) -> tuple[Collection, ...] | None:
+    """mkdocs.yml's `collections:`: each name with its title, and optionally description, url and access."""
+    if setting is None:
+        return None
+    where = f"mkdocs.yml: {PLUGIN_NAME}.collections"
+    if not isinstance(setting, dict):
+        raise RegisterError(f"{where}: expected collection names, each with its title, such as "
+                            f"scapis: {{title: SCAPIS}}; found {setting!r}")
+    found = []
+    for slug, entry in setting.items():
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", str(slug)):
+            raise RegisterError(f"{where}.{slug}: a collection's name is lower-case letters, digits and hyphens, "
+                                "such as lung-cohort, as records write it")
+        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str) or not entry["title"].strip():
+            raise RegisterError(f"{where}.{slug}: expected its title, such as title: {_slug_title(str(slug))!r}")
+        unknown = sorted(set(entry) - {"title", "description", "url", "access"})
+        if unknown:
+            raise RegisterError(f"{where}.{slug}: unknown key {', '.join(unknown)}; "
+                                "a collection has title, description, url and access")
+        values = {key: entry.get(key) for key in ("description", "url", "access")}
+        for key, value in values.items():
+            if value is not None and not isinstance(value, str):
+                raise RegisterError(f"{where}.{slug}.{key}: expected text, found {value!r}")
+        if values["url"] and url_error(values["url"]):
+            raise RegisterError(f"{where}.{slug}.url: {url_error(values['url'])}, found {values['url']!r}")
+        found.append(Collection(str(slug), " ".join(entry["title"].split()), (values["description"] or "").strip(),
+                                values["url"] or None, (values["access"] or "").strip() or None))
+    return tuple(found)
 
 
 def load(config_file: Path = Path("mkdocs.yml")) -> SiteConfig:

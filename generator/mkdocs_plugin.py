@@ -58,6 +58,8 @@ class RegisterPluginConfig(Config):
     """Legal acts that apply to the register's data, as ELI IRIs, for HealthDCAT-AP (docs/dcat.md)."""
     landing_url_slash = c.Type(bool, default=True)
     """Landing URLs end in "/"; false keeps the URLs a migrated register registered without one."""
+    collections = c.Optional(c.Type(dict))
+    """The collections records may name: {name: {title, description, url, access}} (docs/collection-settings.md)."""
 
 
 class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
@@ -130,6 +132,10 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             meta["robots"] = "noindex, nofollow"
         if generated.noindex or generated.search_exclude:
             meta["search"] = {"exclude": True}
+        elif generated.search_terms:
+            # Material's search indexes a page's tags in a field weighed a thousand times its title, so a
+            # dataset's short name and DOI as tags rank its page first (no tags plugin: nothing shows on the page).
+            meta["tags"] = list(generated.search_terms)
         page.meta = meta
         if generated.updated:
             page.update_date = generated.updated  # the sitemap's lastmod: the record's date, not the build's

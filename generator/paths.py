@@ -44,6 +44,11 @@ def landing_url(config: SiteConfig, doi: str) -> str:
     return url if config.landing_url_slash else url.removesuffix("/")
 
 
+def collection_path(slug: str) -> str:
+    """Site path of a collection's page, e.g. collections/phantoms/."""
+    return f"collections/{slug}/"
+
+
 def root_from(path: str) -> str:
     """Relative link from a page at `path` (e.g. 10.1/a/b/) back to the site root."""
     return "../" * len(PurePosixPath(path).parts)

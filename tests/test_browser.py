@@ -166,6 +166,42 @@ def test_search_finds_datasets_by_doi_author_and_description(page: Page, base_ur
     assert expected in titles
 
 
+def _search_results(page: Page, query: str) -> list[str]:
+    """The pages the site's search lists for a query, best first, as site paths."""
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+    links = page.locator(".md-search-result__item > a")
+    links.first.wait_for(timeout=10_000)
+    found: list[str] = []
+    for _ in range(50):  # until the list of the whole query stands still (each key press searches again)
+        page.wait_for_timeout(200)
+        shown = [urlsplit(href).path.lstrip("/") for href in links.evaluate_all("links => links.map(a => a.href)")]
+        if shown and shown == found:
+            return shown
+        found = shown
+    raise AssertionError(f"the search results for {query!r} kept changing: {found}")
+
+
+@pytest.mark.parametrize("query, landing, documentation", [
+    ("ctpa", "10.23698/aida/ctpa/", "record-format/"),  # the record format's example names aida-ctpa
+    ("CTPA", "10.23698/aida/ctpa/", "record-format/"),
+    ("10.23698/aida/ctpa", "10.23698/aida/ctpa/", "migrating/"),
+    ("10.23698/aida/example-full", "10.23698/aida/example-full/", "record-format/"),
+])
+def test_a_datasets_short_name_and_doi_find_its_page_before_the_documentation(page: Page, base_url: str, query: str,
+                                                                                 landing: str, documentation: str):
+    page.goto(base_url + "metrics/")
+    results = _search_results(page, query)
+    assert results[0] == landing, results
+    assert documentation in results  # the documentation matches too: the order is what is tested
+
+
+def test_searching_the_documentation_still_finds_the_documentation_first(page: Page, base_url: str):
+    page.goto(base_url + "metrics/")
+    results = _search_results(page, "data sharing policy")
+    assert results[0] == "license-terms/" and any(result.startswith("10.23698/") for result in results), results
+
+
 # Every kind of page, for the layout checks and the gallery in docs/screenshots.md.
 SCREENS = {
     "home": "",
@@ -177,6 +213,7 @@ SCREENS = {
     "license": "licenses/aida-by/1.1/",
     "metrics": "metrics/",
     "collection": "collections/phantoms/",
+    "record-format": "record-format/",
     "not-found": "404.html",  # what the web server sends for an unknown address
 }
 VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 667)}

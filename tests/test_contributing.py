@@ -96,6 +96,24 @@ def test_the_record_format_reference_lists_every_key_of_the_model():
     assert "doi: 10.23698/aida/example-full" in page  # the annotated example
 
 
+def test_the_record_format_is_headed_by_the_names_people_use_not_class_names():
+    import re
+
+    from generator.model.record import Dataset
+    from generator.render import reference
+    from generator.render.reference import SECTIONS, _models
+
+    page = reference.render()
+    headings = re.findall(r"^## (.+?) \{ #([a-z0-9-]+) \}$", page, flags=re.MULTILINE)
+    assert set(_models(Dataset, [])) <= set(SECTIONS)  # a new part of the record needs its section name here
+    assert ("Related works", "related-works") in headings and ("Authors and copyright holders", "authors-and-copyright-holders") in headings
+    for model in _models(Dataset, []):  # no heading such as "RelatedWork" or "LicenseRef"
+        assert all(model.__name__ not in heading for heading, _ in headings) or model.__name__.istitle(), model.__name__
+    links = set(re.findall(r"\]\(#([a-z0-9-]+)\)", page))
+    assert links and links <= {anchor for _, anchor in headings}  # every type's link leads to its section
+    assert "Under `authors`, `copyright.holders`." in page and "Under `related`." in page
+
+
 def test_the_contributor_guide_is_a_page_of_the_site(site):
     page = (site / "contributing" / "index.html").read_text(encoding="utf-8")
     assert "register new" in page and "What the messages mean" in page

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from datacite import schema45
@@ -15,6 +16,7 @@ from lxml import etree
 from generator import config
 from generator.build.site import context
 from generator.check import catalog
+from generator.paths import landing_url
 from generator.render import datacite
 
 from conftest import MINIMAL, ROOT, case_settings
@@ -199,6 +201,7 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
     register_catalog = catalog.load_catalog(config.load(root / "mkdocs.yml"))
     ctx = context(register_catalog)
     assert len(register_catalog.entries) == 5
+    linked_to_ours = 0
     for entry in register_catalog.entries:
         dataset = entry.dataset
         sent = datacite.build(dataset, ctx)
@@ -266,13 +269,22 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
         assert list(dict.fromkeys(duo_on_page)) == [s["classificationCode"] for s in sent.get("subjects", [])
                                if s.get("subjectScheme", "").endswith(("(DUO)", "(MONDO)"))]
 
-        # Links, both ways: the page's "Related works" list is DataCite's relatedIdentifiers.
-        shown_links = set()
+        # Links, both ways: the page's "Related works" list is DataCite's relatedIdentifiers, each
+        # shown by the DOI or URL DataCite receives; a dataset of this register by its title, linking to its page.
+        shown_links = []
         for li in page.xpath("//ul[@class='dr-related']/li"):
             relation = "".join(word.capitalize() for word in li.xpath("span[@class='dr-relation']")[0].text_content().split())
-            href = li.xpath("a/@href")[-1]
-            shown_links.add((relation, href.removeprefix("https://doi.org/")))
-        assert shown_links == {(r["relationType"], r["relatedIdentifier"]) for r in sent.get("relatedIdentifiers", [])}
+            (shown,) = li.xpath("a[@class='dr-related-id']")
+            assert shown.text_content() == shown.get("href")  # the identifier, written out
+            identifier = shown.get("href").removeprefix("https://doi.org/")
+            shown_links.append((relation, identifier))
+            ours = register_catalog.find(identifier)
+            names = li.xpath("a[@class='dr-related-name']")
+            if ours is not None:
+                assert [name.text_content() for name in names] == [ours.dataset.title]
+                assert urljoin(sent["url"], names[0].get("href")) == landing_url(ctx.config, identifier)
+                linked_to_ours += 1
+        assert sorted(shown_links) == sorted((r["relationType"], r["relatedIdentifier"]) for r in sent.get("relatedIdentifiers", []))
 
         # Facts: numbers formatted alike, formats, keywords, dates.
         counts = {f"{facts[label]} {label.lower()}" for label in ("Patients", "Scans", "Annotations") if label in facts}
@@ -289,6 +301,9 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
         license_titles = [" ".join(h.text_content().split()) for h in page.xpath("//article[@class='dr-license']/h3")]
         assert len(sent["rightsList"]) == len(license_titles)
         assert all(rights["rights"].startswith(title) for rights, title in zip(sent["rightsList"], license_titles, strict=True))
+
+    # v2 -> v1, v1 -> v2, citing -> cited, cited -> citing, gone -> v2 (its successor), v2 -> gone: each by its title
+    assert linked_to_ours == 6
 
     # The register added the inverse links: the old version and the cited record know of the others.
     payloads = {entry.dataset.doi: datacite.build(entry.dataset, ctx) for entry in register_catalog.entries}

@@ -22,6 +22,7 @@ from conftest import ROOT, add_deidentification, make_register
 from fake_datacite import FakeDataCite, FakeServer
 
 MIGRATION = ROOT / "tests" / "import_corpus" / "migration"
+COLLECTIONS = ROOT / "tests" / "import_corpus" / "collections"  # a record in a collection, and the collection's old page
 RECORDS = MIGRATION / "_datasets" / "10.23698" / "aida"
 
 
@@ -62,7 +63,8 @@ def old_site(root: Path) -> Path:
     """Every hand-made and real old record of the tests in one Jekyll site."""
     shutil.copytree(MIGRATION, root)
     folder = root / "_datasets" / "10.23698" / "aida"
-    for page in [*(ROOT / "tests" / "import_corpus").glob("*.md"), *(ROOT / "tests" / "fixtures" / "aida").glob("*.md")]:
+    for page in [*(ROOT / "tests" / "import_corpus").glob("*.md"), *(ROOT / "tests" / "fixtures" / "aida").glob("*.md"),
+                 *(COLLECTIONS / "_datasets").rglob("*.md")]:
         if page.name != "README.md":
             shutil.copy(page, folder / page.name)
     return root
@@ -258,3 +260,53 @@ def test_modified_comes_from_the_last_commit_that_changed_the_metadata(tmp_path:
                      r"to this record's metadata in the old repository; dateModified said 2020-03-02: check the date",
                      result.stdout), result.stdout
     assert 'modified: "2020-03-02"' in record(register, "stale-modified")  # its one commit is not later
+
+
+def test_membership_flags_become_collections_and_the_setting_is_proposed(tmp_path: Path):
+    register = make_register(tmp_path / "register")
+    result = import_site(COLLECTIONS, register)
+    assert result.returncode == 0, result.stdout + result.stderr
+    imported = yaml.safe_load((register / "datasets" / "aida-in-a-collection.yaml").read_text(encoding="utf-8"))
+    assert imported["collections"] == ["lungscreen"]  # from the flag and the layout, once; teaching: no is no member
+    report = json.loads((register / "import-report.json").read_text(encoding="utf-8"))
+    facts = {fact["key"]: fact for fact in report["records"][0]["facts"]}
+    assert (facts["lungscreen"]["status"], facts["lungscreen"]["new_key"]) == ("changed", "collections[0]")
+    assert (facts["layout"]["status"], facts["layout"]["new_key"]) == ("changed", "collections[0]")
+    assert facts["teaching"]["new"] == "not a member of the collection teaching (teaching: no)"
+
+    # The setting, with what the old site's page of the collection says: nothing of the old register is lost.
+    proposal = (register / "import-collections.yml").read_text(encoding="utf-8")
+    assert "their setting for mkdocs.yml, with what the old site says of each, is in import-collections.yml" in result.stdout
+    assert yaml.safe_load(proposal) == {"collections": {"lungscreen": {
+        "title": "Lung Screening Study datasets",
+        "description": "Low-dose CT scans of the Lung Screening Study, shared through the data hub.",
+        "url": "https://lungscreen.example.org/", "access": "https://lungscreen.example.org/data-access/"}}}
+    assert "# from the old site's datasets/lungscreen/index.md" in proposal
+
+    # The license text's link to the old collection page would break: a note says so, where the fix is made.
+    record_text = (register / "datasets" / "aida-in-a-collection.yaml").read_text(encoding="utf-8")
+    assert ("licenses:\n  # import: the page text links to the old site's page of the collection lungscreen "
+            "(/datasets/lungscreen/#access); on this site it is collections/lungscreen/") in record_text
+
+    # Pasted into mkdocs.yml, the setting makes the collection's page with its title and access procedure.
+    settings = register / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n".join(
+        "      " + line for line in proposal.splitlines() if not line.startswith("#")) + "\n", encoding="utf-8")
+    strip_notes(register)
+    from generator import config
+    from generator.build.site import build_tree
+    from generator.check import catalog
+
+    tree = build_tree(catalog.load_catalog(config.load(settings)))
+    page = tree["collections/lungscreen/index.md"]
+    assert page.title == "Lung Screening Study datasets"  # type: ignore[union-attr]
+    assert 'href="https://lungscreen.example.org/data-access/">Access procedure</a>' in page.body  # type: ignore[union-attr]
+
+
+def test_a_flag_without_a_page_of_the_old_site_is_proposed_under_its_name(tmp_path: Path):
+    site = tmp_path / "old"
+    shutil.copytree(COLLECTIONS / "_datasets", site / "_datasets")  # the collection's own page is not there
+    register = make_register(tmp_path / "register")
+    assert import_site(site, register).returncode == 0
+    proposal = yaml.safe_load((register / "import-collections.yml").read_text(encoding="utf-8"))
+    assert proposal == {"collections": {"lungscreen": {"title": "Lungscreen"}}}

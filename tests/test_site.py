@@ -156,8 +156,10 @@ def test_metrics_count_real_and_synthetic_data_apart_and_leave_previews_out(site
 
 def test_each_collection_has_a_page_with_its_list_and_totals(site: Path):
     index = (site / "collections" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="examples/">Examples</a> (1 dataset)' in index
+    assert '<a href="examples/">Example records</a> (1 dataset)' in index  # the title of the collections setting
     page = (site / "collections" / "phantoms" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Synthetic phantoms</h1>" in page and '<a href="https://example.org/phantoms">' in page
+    assert '<a class="dr-button" href="https://example.org/phantoms/access">Access procedure</a>' in page
     assert '<a href="../../10.23698/aida/example-full/">Synthetic chest CT phantom' in page
     assert '<tr><th scope="row">Size</th><td>1.2 GB</td></tr>' in page and '<th scope="col">Synthetic data</th>' in page
 

@@ -73,7 +73,7 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     tree["feed.xml"] = api.atom(public, ctx)
     tree["robots.txt"] = api.robots(ctx)
     tree["metrics/index.md"] = overview.metrics(public)
-    for path, page in overview.collections(public).items():
+    for path, page in overview.collections(public, catalog.config).items():
         tree[path] = page
     tree["licenses/index.md"] = license_page.render_index(catalog.licenses)
     for template in catalog.licenses.templates.values():

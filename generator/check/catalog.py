@@ -97,6 +97,7 @@ def _check_record(path: Path, config: SiteConfig, library: LicenseLibrary) -> tu
         entry = Entry(doc, dataset)
         _licenses(entry, library, config)
         _images(entry)
+        _collections(entry, config)
         _metadata_rules(entry, config, library)
         doc.drop_covered(since)
     return doc, dataset
@@ -339,6 +340,21 @@ def _parameters(doc: SourceDoc, i: int, license: LicenseRef, template: LicenseTe
 MAX_IMAGE_BYTES = 5_000_000
 MAX_IMAGE_SIDE = 6000
 IMAGE_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
+
+
+def _collections(entry: Entry, config: SiteConfig) -> None:
+    """Each collection a record names is one of mkdocs.yml's `collections:`, when that setting is given."""
+    if config.collections is None:
+        return  # no setting: every name is a collection of its own, titled after the name
+    defined = [collection.slug for collection in config.collections]
+    for i, slug in enumerate(entry.dataset.collections):
+        if slug not in defined:
+            close = difflib.get_close_matches(slug, defined, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            known = ", ".join(defined) or "none"
+            entry.doc.problems.append(entry.doc.problem(
+                ("collections", i), f"the collections setting of mkdocs.yml has no collection {slug!r}{hint}; add it "
+                f"there with its title, or correct the name (the setting has {known})"))
 
 
 def _images(entry: Entry) -> None:

@@ -8,6 +8,7 @@ reports. Nothing is invented to make a record pass.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from generator.identifiers import doi_error, suffix_error
 from generator.importers import base, license_match
 from generator.importers.base import Converted
 from generator.importers.git_history import History
+from generator.importers.yaml_writer import scalar
 from generator.model.licenses import LicenseLibrary, load_library
 from generator.render import join_names
 from generator.source.loader import MAX_RECORD_BYTES, SourceDoc, parse_text
@@ -36,9 +38,9 @@ def find_records(source: Path) -> list[Path]:
 
 
 def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None,
-            history: History | None = None) -> Converted:
+            history: History | None = None, collections: dict[str, CollectionFound] | None = None) -> Converted:
     """Convert one old record; `site_root` is where the old site's /assets live, `library` the licenses to match,
-    `history` the old repository's commits, if it is one."""
+    `history` the old repository's commits, if it is one; `collections` receives the collections it is in."""
     result = Converted(path, display_path(path))
     text = _read_record(path, site_root, result)
     if text is None:
@@ -62,6 +64,9 @@ def convert(path: Path, site_root: Path, library: LicenseLibrary | None = None,
     mapper = _Mapper(doc, result, match.group(2), site_root, body_line=match.group(1).count("\n") + 3)
     mapper.library = library or LicenseLibrary(Path("licenses"))
     mapper.run()
+    if collections is not None:
+        for name, found in mapper.collections.items():
+            collections.setdefault(name, found)
     _stale_modification(match.group(1), doc, result)
     if result.record is not None and history is not None:
         _modified_from_history(history, path, doc, result)
@@ -82,6 +87,7 @@ NOT_CARRIED_BECAUSE = {
     r"datacite\.license\[\d+\]\.(name|abstract)": "the license is taken from the page's license text, see there",
     r"other\.image": "the register makes the thumbnail from the first example image",
     r"other\.exampleImage\[\d+\]\.thumbnail-url": "the register makes each thumbnail from its image",
+    r"layout": "the old site's page template; the register lays out every landing page alike",
 }
 
 
@@ -209,6 +215,7 @@ class _Mapper:
         self.library = LicenseLibrary(Path("licenses"))  # the register's licenses, to find each text's version
         self.old_paths: list[str] = []  # where the old site showed the record, when that is not its DOI
         self.access: dict[str, str] = {}  # how to apply, from the old page's shared texts
+        self.collections: dict[str, CollectionFound] = {}  # the collections the record is a member of
         data = doc.data
         self.meta: dict[str, Any] = data.get("datacite") or {}
         self.other: dict[str, Any] = data.get("other") or {}
@@ -241,6 +248,9 @@ class _Mapper:
             self.result.place("hidden", "hidden", str(record["hidden"]).lower())
         if str(self.get("other", "origin") or "").lower() == "synthetic":
             record["synthetic"] = True
+        collections = self._collections()
+        if collections:
+            record["collections"] = collections
         for key, block, old in (("field", "datacite", "about"), ("origin", "other", "origin")):
             if self.get(block, old):
                 record[key] = self.get(block, old)
@@ -272,6 +282,44 @@ class _Mapper:
         if self.old_paths:
             record["old_paths"] = list(dict.fromkeys(self.old_paths))
         self.result.record = record
+
+    def _collections(self) -> list[str]:
+        """The collections the old record is a member of: its flags (`scapis: yes`) and its page layout
+        (`layout: dataset-scapis`), each with what the old site's collection page says of it."""
+        found: list[str] = []
+
+        def member(name: str, old_key: str, how: str) -> None:
+            if name not in found:
+                found.append(name)
+            self.result.place(old_key, f"collections[{found.index(name)}]", how)
+            if name not in self.collections:
+                self.collections[name] = _collection_page(self.site_root, name)
+
+        for key, value in self.doc.data.items():
+            if key in NOT_COLLECTION_FLAGS or isinstance(value, (dict, list)) or value is None:
+                continue
+            flag = str(value).strip().lower()
+            name = _collection_name(str(key))
+            if flag in ("yes", "true", "on") and name:
+                member(name, str(key), f"member of the collection {name} ({key}: {value})")
+            elif flag in ("no", "false", "off") and name:
+                self.result.place(str(key), "collections", f"not a member of the collection {name} ({key}: {value})")
+        layout = re.fullmatch(r"dataset-(.+)", str(self.doc.data.get("layout") or "").strip().lower())
+        if layout and _collection_name(layout.group(1)):
+            name = _collection_name(layout.group(1)) or ""
+            member(name, "layout", f"the old page layout of the collection {name}")
+        for name in found:
+            for link in re.finditer(r"\]\((/[^)\s]*?/" + re.escape(name) + r"/?(?:#[\w-]*)?)\)", self.body):
+                self.note_line(self._section_line(link.start()),
+                               f"the page text links to the old site's page of the collection {name} ({link.group(1)}); "
+                               f"on this site it is collections/{name}/ (its access procedure at #access): change the link")
+        return found
+
+    def _section_line(self, position: int) -> int:
+        """The file line of the heading of the body section holding `position`: the line its fact is reported at."""
+        before = self.body[:position].split("\n")
+        headings = [number for number, line in enumerate(before) if re.match(r"#{1,6} ", line)]
+        return self.body_line + (headings[-1] if headings else 0)
 
     def _fill(self, path: KeyPath, hint: str) -> str:
         self.note(path, f"left as FILL IN: {hint}")
@@ -632,16 +680,91 @@ class _Mapper:
         return images
 
 
-def _old_include(site_root: Path, name: str) -> str | None:
-    """The text of the old site's _includes/<name>, if it is a regular UTF-8 file inside the old site."""
+# Top-level keys of an old record that are not collection-membership flags.
+NOT_COLLECTION_FLAGS = {"hidden", "synthetic", "published", "sitemap", "layout", "datacite", "other", "permalink",
+                        "title", "redirect_from", "search"}
+
+
+@dataclass
+class CollectionFound:
+    """What the old site says of a collection, for the `collections:` setting the import proposes."""
+
+    title: str
+    source: str = ""  # the old site's page it comes from, if any
+    description: str = ""
+    url: str | None = None
+    access: str | None = None
+
+
+def _collection_name(key: str) -> str | None:
+    """A flag's name as a collection name (lung_cohort -> lung-cohort), or None if it cannot be one."""
+    name = re.sub(r"[\s_]+", "-", key.strip().lower())
+    return name if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name) else None
+
+
+def _collection_page(site_root: Path, name: str) -> CollectionFound:
+    """The old site's own page of a collection (datasets/<name>/index.md, or datasets/<name>.md): its title,
+    description, web address (its first https link) and access procedure (its Access section's link to apply,
+    or that section's text)."""
+    for relative in (f"datasets/{name}/index.md", f"datasets/{name}.md", f"{name}/index.md", f"{name}.md"):
+        text = _old_text(site_root, relative)
+        if text is not None:
+            break
+    else:
+        return CollectionFound(name.replace("-", " ").capitalize())  # the title the register gives it without a setting
+    front = re.match(r"---\n(.*?\n)---\n?(.*)", text, re.DOTALL)
+    meta = parse_text("\n" + front.group(1), SourceDoc(site_root / relative, relative)).data if front else None
+    meta = meta if isinstance(meta, dict) else {}
+    body = front.group(2) if front else text
+    found = CollectionFound(" ".join(str(meta.get("title") or name).split()), relative,
+                            " ".join(str(meta.get("description") or "").split()))
+    # The web address: a link of the text before the first heading, the one named after the collection first.
+    intro = re.split(r"^#{1,6} ", body, maxsplit=1, flags=re.MULTILINE)[0]
+    links = re.findall(r"\[([^\]]*)\]\((https?://[^)\s]+)\)", intro)
+    named = [url for label, url in links if label.strip().lower() in (name, found.title.lower())]
+    found.url = (named or [url for _, url in links] or [None])[0]
+    section = re.search(r"^#{2,3} Access\b.*?\n(.*?)(?=^#{1,2} |\Z)", body, re.MULTILINE | re.DOTALL)
+    if section:
+        apply = [url for label, url in re.findall(r"\[([^\]]*)\]\((https?://[^)\s]+)\)", section.group(1))
+                 if re.search(r"\bappl(y|ication)\b", label, re.IGNORECASE)]
+        if apply:
+            found.access = apply[0]
+        elif "{" not in section.group(1):
+            found.access = section.group(1).strip()
+    return found
+
+
+def collection_setting(found: dict[str, CollectionFound]) -> str:
+    """The `collections:` setting for mkdocs.yml that the import proposes, as YAML to paste under dataset-register."""
+    lines = ["# The collections the old records are members of, as register import jekyll found them.",
+             "# Check each title, then put this under dataset-register in mkdocs.yml (docs/collection-settings.md).",
+             "collections:"]
+    for name, collection in sorted(found.items()):
+        where = f"from the old site's {collection.source}" if collection.source else \
+                "made from the flag's name: the old site has no page of this collection"
+        lines += [f"  {name}:", f"    title: {scalar(collection.title)}  # {where}"]
+        lines += [f"    description: {scalar(collection.description)}"] if collection.description else []
+        lines += [f"    url: {scalar(collection.url)}"] if collection.url else []
+        lines += [f"    access: {scalar(collection.access)}"] if collection.access else []
+    return "\n".join(lines) + "\n"
+
+
+def _old_text(site_root: Path, relative: str) -> str | None:
+    """A regular UTF-8 file of the old site, not larger than a record may be."""
     root = site_root.resolve()
-    source = (root / "_includes" / name).resolve()
-    if not source.is_relative_to(root / "_includes") or not source.is_file() or source.stat().st_size > MAX_RECORD_BYTES:
+    source = (root / relative).resolve()
+    if not source.is_relative_to(root) or not source.is_file() or source.stat().st_size > MAX_RECORD_BYTES:
         return None
     try:
         return source.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def _old_include(site_root: Path, name: str) -> str | None:
+    """The text of the old site's _includes/<name>, if it is a regular UTF-8 file inside that folder."""
+    folder = site_root.resolve() / "_includes"
+    return _old_text(site_root, f"_includes/{name}") if (folder / name).resolve().is_relative_to(folder) else None
 
 
 def _old_image(site_root: Path, url: str) -> tuple[Path | None, str]:
@@ -661,10 +784,15 @@ def _old_image(site_root: Path, url: str) -> tuple[Path | None, str]:
     return source, ""
 
 
-def run(source: Path, into: Path, *, force: bool = False, licenses: Path = Path("licenses")) -> base.Report:
-    """Convert every record under `source` into `into`; writes nothing when `source` is not a Jekyll register."""
+def run(source: Path, into: Path, *, force: bool = False, licenses: Path = Path("licenses"),
+        collections: dict[str, CollectionFound] | None = None) -> base.Report:
+    """Convert every record under `source` into `into`; writes nothing when `source` is not a Jekyll register.
+
+    `collections` receives the collections the records are members of, for the setting to propose.
+    """
     site_root = source.parent if source.name == "_datasets" else source
     library = load_library(licenses)
     history = History.of(site_root)
-    return base.write_records([convert(path, site_root, library, history) for path in find_records(source)],
+    found = collections if collections is not None else {}
+    return base.write_records([convert(path, site_root, library, history, found) for path in find_records(source)],
                               into, force=force)

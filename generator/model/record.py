@@ -231,6 +231,8 @@ class RelatedWork(Part):
     relation: Relation = Field(description="How this dataset relates to the work.")
     doi: Doi | None = Field(None, description="DOI of the work, e.g. 10.1007/s10278-020-00384-4.")
     url: Url | None = Field(None, description="Web address of the work when it has no DOI.")
+    title: Line | None = Field(None, description="Title of the work, shown on the landing page as its link; for a "
+                               "dataset of this register, its own title is shown.")
     citation: Markdown | None = Field(None, description="The work's citation as text.")
     type: Literal["article", "preprint", "dataset", "software", "other"] = Field(
         "article", description="What kind of work it is."

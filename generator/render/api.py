@@ -10,7 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from generator.model.record import Agent, Dataset
-from generator.paths import doi_url, landing_url, page_path
+from generator.paths import collection_path, doi_url, landing_url, page_path
 from generator.render import RenderContext, access, conditions, dump_json, license_text
 
 API_VERSION = "1"
@@ -45,6 +45,8 @@ def record(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "modified": dataset.modified.isoformat() if dataset.modified else None,
         "synthetic": dataset.synthetic,
         "collections": list(dataset.collections),
+        "collection_pages": [{"id": slug, "title": ctx.config.collection(slug).title,
+                              "url": ctx.config.site_url + collection_path(slug)} for slug in dataset.collections],
         "field": dataset.field,
         "origin": dataset.origin,
         "keywords": list(dataset.keywords),

@@ -24,7 +24,7 @@ def facet_values(dataset: Dataset, ctx: RenderContext) -> dict[str, list[str]]:
         "access": [access.classify(dataset, ctx).label],
         "status": [dataset.status.capitalize()],
         "origin": ["Synthetic"] if dataset.synthetic else [dataset.origin] if dataset.origin else [],
-        "collection": list(dataset.collections),
+        "collection": [ctx.config.collection(slug).title for slug in dataset.collections],
         # From the conditions of use as DUO terms, so the answer is the one the page's list gives.
         "commercial": ["Non-commercial only" if conditions.restricts_commercial_use(found) else "Not stated"],
         "ethics": ["Required" if conditions.needs_ethics_approval(found) else "Not stated"],

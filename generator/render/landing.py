@@ -9,7 +9,7 @@ import iso3166
 from markupsafe import Markup
 
 from generator.model.record import Dataset
-from generator.paths import human_size, image_name, page_path, root_from
+from generator.paths import collection_path, human_size, image_name, page_path, root_from
 from generator.render import RenderContext, access, citation, conditions, head, license_text, related, styles, template_env
 from generator.render.markdown import inline_html, to_html
 from generator.render.page import Page
@@ -57,7 +57,14 @@ def what(dataset: Dataset) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def facts(dataset: Dataset) -> dict[str, list[tuple[str, Any]]]:
+def collections(dataset: Dataset, ctx: RenderContext) -> Markup:
+    """The collections a dataset belongs to, by title, each linking to its page."""
+    root = root_from(page_path(dataset.doi))
+    return Markup(", ").join(Markup('<a href="{}">{}</a>').format(root + collection_path(slug), ctx.config.collection(slug).title)
+                             for slug in dataset.collections)
+
+
+def facts(dataset: Dataset, ctx: RenderContext) -> dict[str, list[tuple[str, Any]]]:
     """The facts, "About the data" and "About this record": (label, HTML-safe value) for every fact the record gives."""
     data: list[tuple[str, Any]] = []
     record: list[tuple[str, Any]] = []
@@ -87,7 +94,7 @@ def facts(dataset: Dataset) -> dict[str, list[tuple[str, Any]]]:
     add(record, "DOI", dataset.doi)  # the bare DOI too, so that searching for it finds this page
     add(record, "Version", dataset.version)
     add(record, "Status", STATUS[dataset.status])
-    add(record, "Collections", ", ".join(dataset.collections))
+    add(record, "Collections", collections(dataset, ctx) if dataset.collections else None)
     add(record, "Created", dataset.created.isoformat() if dataset.created else None)
     add(record, "Published", dataset.published.isoformat())
     add(record, "Modified", dataset.modified.isoformat() if dataset.modified else None)
@@ -131,12 +138,13 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         deidentification_heading=conditions.DEIDENTIFICATION_HEADING,
         agreements=[text.title.lower() for text in license_text.build(dataset, ctx, with_texts=False) if text.agreement],
         agreement_file=AGREEMENT_FILE,
-        facts=facts(dataset),
+        facts=facts(dataset, ctx),
         what=what(dataset),
         access=access.classify(dataset, ctx),
         status_label=STATUS[dataset.status],
         file_stem=file_stem(dataset),
         links=related.links(dataset, ctx),
+        page_path=page_path,
         licenses=licenses,
         # The copyright once: a license text that states it (shown unless withdrawn) makes the page's own line redundant.
         copyright_stated=dataset.status != "withdrawn" and any(notice in (text.markdown or "") for text in licenses),
@@ -150,4 +158,5 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
     )
     return Page(title=dataset.title, body=html, description=dataset.description.strip().split("\n\n")[0][:300],
                 head=head.render(dataset, ctx), noindex=dataset.hidden,
+                search_terms=tuple(term for term in (dataset.short_name, dataset.doi) if term),
                 updated=(dataset.modified or dataset.published).isoformat())

@@ -1,4 +1,4 @@
-"""The register as a whole: collection pages with their totals, and the metrics page with static SVG charts."""
+"""The register as a whole: collection pages (from the `collections:` setting) with their totals, and the metrics page with static SVG charts."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable
 import iso3166
 from markupsafe import Markup, escape
 
+from generator.config import Collection, SiteConfig
 from generator.model.record import Dataset
-from generator.paths import human_size, page_path, root_from
+from generator.paths import collection_path, human_size, page_path, root_from
+from generator.render.markdown import plain_text, to_html
 from generator.render.page import Page
 
 INCLUSION_RULE = ("Counted: published datasets. Data from patients and synthetic data are totalled apart; withdrawn "
@@ -114,28 +116,46 @@ def metrics(datasets: list[Dataset]) -> Page:
     return Page(title="Metrics", body="\n".join(parts) + "\n")
 
 
-def collection_title(slug: str) -> str:
-    return slug.replace("-", " ").capitalize()
-
-
-def collections(datasets: list[Dataset]) -> dict[str, Page]:
-    """collections/index.md and one page per collection, with its list and totals."""
-    members: dict[str, list[Dataset]] = {}
+def collections(datasets: list[Dataset], config: SiteConfig) -> dict[str, Page]:
+    """collections/index.md and one page per collection (each of the setting, and each a record names),
+    with its description, web address, access procedure, list and totals."""
+    members: dict[str, list[Dataset]] = {collection.slug: [] for collection in config.collections or ()}
     for dataset in datasets:
         for slug in dataset.collections:
             members.setdefault(slug, []).append(dataset)
-    pages = {}
-    items = "".join(f'<li><a href="{slug}/">{escape(collection_title(slug))}</a> ({len(sets)} dataset{"s" if len(sets) != 1 else ""})</li>'
-                    for slug, sets in sorted(members.items()))
-    pages["collections/index.md"] = Page(title="Collections", body=(
+    shown = sorted((config.collection(slug) for slug in members), key=lambda collection: collection.title.lower())
+    items = "".join(Markup('<li><a href="{}">{}</a> ({})</li>').format(
+        collection.slug + "/", collection.title, _datasets_count(len(members[collection.slug]))) for collection in shown)
+    pages = {"collections/index.md": Page(title="Collections", body=(
         f'<div class="dr-collections"><h1>Collections</h1><ul>{items}</ul></div>\n' if members
-        else '<div class="dr-collections"><h1>Collections</h1><p>No dataset belongs to a collection yet.</p></div>\n'))
-    for slug, sets in members.items():
-        path = f"collections/{slug}/"
+        else '<div class="dr-collections"><h1>Collections</h1><p>No dataset belongs to a collection yet.</p></div>\n'))}
+    for collection in shown:
+        path = collection_path(collection.slug)
         root = root_from(path)
-        rows = "".join(f'<li><a href="{root}{page_path(ds.doi)}">{escape(ds.title)}</a> ({ds.year})</li>'
+        sets = members[collection.slug]
+        rows = "".join(Markup('<li><a href="{}">{}</a> ({})</li>').format(root + page_path(ds.doi), ds.title, ds.year)
                        for ds in sorted(sets, key=lambda ds: ds.title.lower()))
-        pages[path + "index.md"] = Page(title=collection_title(slug), body=(
-            f'<div class="dr-collection"><h1>{escape(collection_title(slug))}</h1>'
-            f'{totals_section(sets)}<ul>{rows}</ul></div>\n'))
+        listing = (totals_section(sets) + f"<ul>{rows}</ul>" if sets
+                   else "<p>No published dataset belongs to this collection yet.</p>")
+        pages[path + "index.md"] = Page(
+            title=collection.title, description=plain_text(collection.description).split("\n")[0][:300],
+            body=f'<div class="dr-collection"><h1>{escape(collection.title)}</h1>{_about(collection)}'
+                 f'<h2 id="datasets">Datasets</h2>{listing}</div>\n')
     return pages
+
+
+def _datasets_count(count: int) -> str:
+    return f"{count} dataset{'s' if count != 1 else ''}"
+
+
+def _about(collection: Collection) -> str:
+    """The collection's description, web address and access procedure, as the setting gives them."""
+    parts = [to_html(collection.description)] if collection.description else []
+    if collection.url:
+        parts.append(str(Markup('<p class="dr-collection-url">Web site: <a href="{0}">{0}</a></p>').format(collection.url)))
+    if collection.access_url:
+        parts.append(str(Markup('<h2 id="access">Access</h2><p>How to get access to the datasets of this collection: '
+                                '<a class="dr-button" href="{}">Access procedure</a></p>').format(collection.access_url)))
+    elif collection.access:
+        parts.append('<h2 id="access">Access</h2>' + to_html(collection.access))
+    return "".join(parts)

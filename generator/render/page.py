@@ -20,11 +20,14 @@ class Page:
     head: str = ""
     noindex: bool = False  # a preview: kept out of search engines, the sitemap and the search index
     search_exclude: bool = False  # kept out of the site's search index only
+    # Words that find this page before any other in the site's search (a dataset's short name and DOI).
+    search_terms: tuple[str, ...] = ()
     updated: str = ""  # when what the page shows last changed (YYYY-MM-DD), for the sitemap; the build date if empty
 
     def source(self) -> str:
         """The whole page as one readable text, for golden files; nothing ever parses it back."""
         flags = [name for name, on in (("noindex", self.noindex), ("search_exclude", self.search_exclude)) if on]
+        flags += [f"search terms {' '.join(self.search_terms)}"] if self.search_terms else []
         lines = [f"title: {self.title}"]
         if self.description:
             lines.append(f"description: {self.description}")

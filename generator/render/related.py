@@ -31,7 +31,8 @@ class Link:
     url: str | None = None
     citation: str | None = None  # Markdown, from the record
     must_cite: bool = False
-    title: str | None = None  # plain text: the title of a record of this register, for links the register adds
+    title: str | None = None  # plain text: the title of the record of this register it is, else the record's own
+    in_register: bool = False  # a dataset of this register: the page links to its landing page
 
     @property
     def href(self) -> str:
@@ -40,13 +41,18 @@ class Link:
 
 def links(dataset: Dataset, ctx: RenderContext) -> list[Link]:
     """The record's own links, then those the register adds (each link once)."""
-    found = [Link(work.relation, work.type, work.doi, work.url, work.citation, work.must_cite) for work in dataset.related]
+    def ours(doi: str | None) -> Dataset | None:
+        return ctx.datasets.get(doi) if doi else None
+
+    found = [Link(work.relation, work.type, work.doi, work.url, work.citation, work.must_cite,
+                  title=(own.title if (own := ours(work.doi)) else work.title), in_register=own is not None)
+             for work in dataset.related]
     seen = {(link.doi, link.relation) for link in found}
     for doi, relation in _inverse(ctx).get(dataset.doi, []):
         if (doi, relation) not in seen:
             seen.add((doi, relation))
-            other = ctx.datasets.get(doi)
-            found.append(Link(relation, "dataset", doi, title=other.title if other else None))
+            other = ours(doi)
+            found.append(Link(relation, "dataset", doi, title=other.title if other else None, in_register=other is not None))
     return found
 
 
