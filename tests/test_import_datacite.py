@@ -32,6 +32,7 @@ from fake_datacite import FakeDataCite, FakeServer, Fault
 
 PREFIX = "10.23698"
 COUNT = 300
+HIDDEN = f"{PREFIX}/hidden-at-datacite"  # registered, not findable, not withdrawn
 
 
 def import_datacite(register: Path, url: str, *args: str, credentials: bool = True) -> subprocess.CompletedProcess[str]:
@@ -49,6 +50,7 @@ def seeded() -> FakeDataCite:
     some = varied(PREFIX, 1)[0][1]
     fake.add_registered("10.5555/another-prefix", some)  # the same repository, another prefix
     fake.add_registered(f"{PREFIX}/another-repository", some, repository="other.repository")
+    fake.add_registered(HIDDEN, some | {"url": f"https://register.example.org/{HIDDEN}/"}, state="registered")
     return fake
 
 
@@ -73,11 +75,11 @@ def test_every_doi_of_the_prefix_and_repository_becomes_a_record(imported: Any) 
     files = {path.stem for path in (register / "datasets").glob("*.yaml")}
     expected = {catalog_module.expected_file_stem(doi) for doi in ours(fake)}
     assert files == expected
-    assert len(files) == COUNT
+    assert len(files) == COUNT + 1
     assert "another-prefix" not in files and "another-repository" not in files
     assert {record["doi"] for record in report["records"]} == set(ours(fake))
     assert fake.writes() == [] and fake.attempts() == []  # read only
-    assert f"{COUNT} records written" in stdout
+    assert f"{COUNT + 1} records written" in stdout
 
 
 def _report_by_doi(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -173,6 +175,12 @@ def test_withdrawn_dois_become_withdrawn_records(imported: Any, tmp_path: Path) 
                for entry in catalog.entries if entry.dataset.doi in built)
 
 
+def test_a_doi_hidden_at_datacite_stays_hidden(imported: Any) -> None:
+    register, _, _, _ = imported
+    text = (register / "datasets" / "hidden-at-datacite.yaml").read_text(encoding="utf-8")
+    assert re.search(r"# import: state: the DOI is registered but not findable at DataCite.*\nhidden: true\n", text)
+
+
 def test_pages_follow_the_cursor_links_and_anonymous_readers_get_findable_dois() -> None:
     fake = seeded()
     with FakeServer(fake) as url:
@@ -180,8 +188,8 @@ def test_pages_follow_the_cursor_links_and_anonymous_readers_get_findable_dois()
         found = list(reader.dois(PREFIX, None, authenticated=True, page_size=40))
         anonymous = importer.Reader("", "", PREFIX, url)
         public = list(anonymous.dois(PREFIX, None, authenticated=False, page_size=1000))
-    assert len(found) == COUNT + 1  # the other repository's findable DOI too: no --client
-    assert len(fake.reads()) == -(-(COUNT + 1) // 40) + 1
+    assert len(found) == COUNT + 2  # the other repository's findable DOI too: no --client
+    assert len(fake.reads()) == -(-(COUNT + 2) // 40) + 1
     assert {item.doi for item in public} == {doi for doi, record in fake.store.items()
                                              if doi.startswith(PREFIX + "/") and record["state"] == "findable"}
 

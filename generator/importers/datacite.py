@@ -197,6 +197,11 @@ class _Mapper:
         record["status"] = "withdrawn" if withdrawal else "completed"
         if withdrawal:
             record["withdrawal"] = withdrawal
+        elif self.attrs.get("state") == "registered":
+            record["hidden"] = True
+            self.result.note_at("state", "the DOI is registered but not findable at DataCite: the record is a "
+                                         "preview (hidden) and stays so at the next DOI sync; remove hidden to "
+                                         "publish it", at="hidden")
         record |= {key: dates[key] for key in ("created", "published", "modified") if key in dates}
         if "published" not in record:
             record["published"] = self._published()
@@ -308,7 +313,7 @@ class _Mapper:
             if plain_text(markdown) != text:
                 self.note(f"descriptions[{i}].description", "the register sends this text as the page shows it, "
                                                             "which changes its line breaks or spacing; check it")
-            found[key] = markdown + "\n"
+            found[key] = markdown + "\n" if "\n" in markdown else markdown  # a block of lines ends with one
             self.where[f"descriptions[{i}]"] = key
         if "description" not in found:
             found["description"] = self.fill("descriptions", "description (an Abstract)", "description")
@@ -374,7 +379,11 @@ class _Mapper:
         for i, entry in enumerate(self.items("contributors")):
             if entry.get("contributorType") != "ContactPerson":
                 continue
-            agent = self._agent(f"contributors[{i}]", entry, f"contacts[{len(contacts)}]")
+            key = f"contributors[{i}]"
+            agent = self._agent(key, entry, f"contacts[{len(contacts)}]")
+            for old in [old for old in self.where if old.startswith(key + ".")]:  # a contact keeps no affiliations, no ROR
+                if not self.where[old].endswith(".orcid"):
+                    self.where[old] = f"contacts[{len(contacts)}]"
             name = agent.get("organization") or " ".join(agent[k] for k in ("given_name", "family_name") if agent.get(k))
             contact: dict[str, Any] = {"name": name}
             if agent.get("orcid"):
