@@ -228,3 +228,21 @@ def test_the_production_api_needs_production(tmp_path: Path) -> None:
     result = import_datacite(register, "https://api.datacite.org/", "--prefix", PREFIX, credentials=False)
     assert result.returncode == 1
     assert "add --production to read it" in result.stderr
+
+
+def test_the_publisher_datacite_holds_is_offered_as_the_setting_that_keeps_it(tmp_path: Path) -> None:
+    fake = FakeDataCite()
+    for doi, attributes, state in varied(PREFIX, 20, seed=3):
+        fake.add_registered(doi, attributes | {"publisher": {"name": "AIDA"}}, state)
+    register = make_register(tmp_path / "register")
+    with FakeServer(fake) as url:
+        result = import_datacite(register, url, "--prefix", PREFIX)
+    assert result.returncode == 0, result.stderr
+    assert 'The old records give publisher "AIDA"' in result.stdout
+    assert 'set publisher: "AIDA" under dataset-register in mkdocs.yml' in result.stdout
+    report = json.loads((register / "import-report.json").read_text(encoding="utf-8"))
+    publisher = [fact for record in report["records"] for fact in record["facts"] if fact["key"] == "publisher.name"]
+    changed = [fact for fact in publisher if fact["status"] == "changed"]
+    assert changed and all(fact["new"] == "Test Data Hub" for fact in changed)
+    # records still waiting for a FILL IN are accounted for by their values, with the reason
+    assert all("publisher in mkdocs.yml" in fact["why"] for fact in publisher if fact["status"] != "changed")
