@@ -152,16 +152,21 @@ def import_datacite(prefix: str, client: str | None, into: Path | None, force: b
                     config_file: Path) -> None:
     """Make a record of every DOI a DataCite prefix holds (findable ones; registered ones too with credentials)."""
     import os
+    import re
     import time
 
     from generator.importers import datacite
     from generator.registration.client import RegistrationError
 
     config = config_module.load(config_file)
+    prefix = prefix.strip()
+    if not re.fullmatch(r"10\.\d{4,9}", prefix):
+        raise RegisterError(f"--prefix must be a DOI prefix such as 10.23698, not {prefix!r}")
     url = datacite.api_address(os.environ.get("DATACITE_URL"), production=production)
     start = time.perf_counter()
     try:
-        report = datacite.run(url, prefix.strip(), client, config, into or config.datasets_dir, force=force,
+        report = datacite.run(url, prefix, client.strip().lower() if client else None, config,
+                              into or config.datasets_dir, force=force,
                               username=os.environ.get("DATACITE_USERNAME", ""),
                               password=os.environ.get("DATACITE_PASSWORD", ""))
     except RegistrationError as error:

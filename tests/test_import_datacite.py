@@ -246,3 +246,10 @@ def test_the_publisher_datacite_holds_is_offered_as_the_setting_that_keeps_it(tm
     assert changed and all(fact["new"] == "Test Data Hub" for fact in changed)
     # records still waiting for a FILL IN are accounted for by their values, with the reason
     assert all("publisher in mkdocs.yml" in fact["why"] for fact in publisher if fact["status"] != "changed")
+
+
+def test_a_prefix_must_be_a_prefix(tmp_path: Path) -> None:
+    register = make_register(tmp_path / "register")
+    result = import_datacite(register, "http://127.0.0.1:9/", "--prefix", "10.23698/aida")
+    assert result.returncode == 1
+    assert "--prefix must be a DOI prefix such as 10.23698, not '10.23698/aida'" in result.stderr
