@@ -5,9 +5,10 @@ only; findable DOIs need no credentials, and with DATACITE_USERNAME and DATACITE
 repository's registered DOIs come too). This module only maps DataCite's attributes to the record
 format; base writes the records, their notes and the report.
 
-The account of each DOI is a round trip: the new record is read back as `register check` reads it,
-its DataCite metadata is built as `register doi sync` would send it, and every attribute DataCite
-holds is compared with it, leaf by leaf. A value that comes back the same is *carried*; one that
+The account of each DOI is a round trip: the new record is validated by the record model, its
+DataCite metadata is built as `register doi sync` would send it, and every attribute DataCite holds
+is compared with it, leaf by leaf (a record still waiting for a FILL IN is accounted for by finding
+DataCite's values in it, as the Jekyll import does). A value that comes back the same is *carried*; one that
 comes back otherwise is *changed*, with the value the register would send; one the record format
 has no place for is *not carried*, with the reason. What the register would add is listed too.
 So the report says exactly what the first DOI sync would change at DataCite.
