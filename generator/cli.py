@@ -154,6 +154,42 @@ def import_jekyll(source: Path, into: Path | None, force: bool, config_file: Pat
     _import_summary(report, config, start)
 
 
+@import_.command("datacite")
+@click.option("--prefix", required=True, metavar="10.XXXX", help="The DOI prefix whose DOIs become records.")
+@click.option("--client", metavar="ID", help="Only the DOIs of this DataCite repository (its client id).")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), help="Folder for the records; datasets/ by default.")
+@click.option("--force", is_flag=True, help="Overwrite records that were edited since they were imported.")
+@click.option("--production", is_flag=True, help="Read DataCite's production API, not the test API.")
+@_config_option
+def import_datacite(prefix: str, client: str | None, into: Path | None, force: bool, production: bool,
+                    config_file: Path) -> None:
+    """Make a record of every DOI a DataCite prefix holds (findable ones; registered ones too with credentials)."""
+    import os
+    import re
+    import time
+
+    from generator.importers import datacite
+    from generator.registration.client import RegistrationError
+
+    config = config_module.load(config_file)
+    prefix = prefix.strip()
+    if not re.fullmatch(r"10\.\d{4,9}", prefix):
+        raise RegisterError(f"--prefix must be a DOI prefix such as 10.23698, not {prefix!r}")
+    url = datacite.api_address(os.environ.get("DATACITE_URL"), production=production)
+    start = time.perf_counter()
+    try:
+        report = datacite.run(url, prefix, client.strip().lower() if client else None, config,
+                              into or config.datasets_dir, force=force,
+                              username=os.environ.get("DATACITE_USERNAME", ""),
+                              password=os.environ.get("DATACITE_PASSWORD", ""))
+    except RegistrationError as error:
+        raise RegisterError(f"DataCite ({url}): {error}; nothing was written") from None
+    if not report.converted:
+        raise RegisterError(f"DataCite ({url}) holds no DOIs under {prefix}"
+                            + (f" for the repository {client}" if client else "") + "; nothing was written")
+    _import_summary(report, config, start)
+
+
 def _import_summary(report: Report, config: SiteConfig, start: float) -> None:
     """What every importer prints: records and their notes, the facts, the report files, and the final check."""
     import time

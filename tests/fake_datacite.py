@@ -112,6 +112,14 @@ class FakeDataCite:
                                    "created": "2020-01-01T00:00:00.000Z", "registered": "2020-01-01T00:00:00.000Z",
                                    "updated": "2020-01-01T00:00:00.000Z", "metadataVersion": 1, "client": repository}
 
+    def add_registered(self, doi: str, attributes: dict[str, Any], state: str = "findable",
+                       repository: str | None = None, when: str = "2020-01-01T00:00:00.000Z") -> None:
+        """A DOI registered before the register existed (by this repository unless another is named), stored as
+        DataCite stores what it is sent."""
+        self.store[doi.lower()] = {"attributes": _rewrite(attributes), "state": state, "created": when,
+                                   "registered": None if state == "draft" else when, "updated": when,
+                                   "metadataVersion": 1, "client": (repository or self.username).lower()}
+
     # --- the API ------------------------------------------------------------------------------
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> Answer | str:
         """(status, body text, headers), or DROP to close the connection without an answer."""

@@ -1,12 +1,14 @@
 """What every importer shares: the converted record, its notes, the fact ledger, the record text and the report.
 
-An importer (one module per source: jekyll, …) only maps its source: it reads one old record, builds
-the new record as a dict, and says which old facts it placed where (`Converted.place`) and what a
-person must know (`Converted.note`). This module then
+An importer (one module per source: jekyll, datacite, …) only maps its source: it reads one old
+record, builds the new record as a dict, and says which old facts it placed where (`Converted.place`,
+`Converted.where`) and what a person must know (`Converted.note` at a line of an old file,
+`Converted.note_at` at a key of an old document that has no lines). This module then
 
 - accounts for every fact of the old record: every leaf of its metadata and every section of its
   text is *carried* (the same value), *changed* (old → new) or *not carried*, each with the new key
-  or the reason (`account`);
+  or the reason: by finding each old value in the new record (`account`), or, where the new record
+  can be turned back into the old format, by comparing the two leaf by leaf (`account_round_trip`);
 - writes the record as YAML with each note as a `# import: …` comment at the line it concerns
   (`record_text`), which `register check` reports until a person removes it;
 - writes `import-report.md` and `import-report.json` and sums them up for the terminal (`write_report`).
@@ -18,7 +20,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
@@ -36,10 +38,16 @@ UNMAPPED = "no key of the new record holds it, and the importer gives no reason"
 
 @dataclass
 class Note:
-    """Something a person must know or do, at a line of the old record (0: the record as a whole)."""
+    """Something a person must know or do, at a line of the old record (0: the record as a whole), or at a key.
+
+    `key` is an old key path (creators[0].name) for sources without lines; `at` is the new record's
+    key the `# import:` comment goes above, when the importer knows it better than the facts do.
+    """
 
     line: int
     message: str
+    key: str = ""
+    at: str = ""
 
 
 @dataclass
@@ -68,7 +76,7 @@ class OldFact:
 class Converted:
     """One old record: the new record, its text, and what a person must know about it."""
 
-    source: Path
+    source: Path | str  # the old file, or the address of the old document
     display: str = ""
     doi: str | None = None
     record: dict[str, Any] | None = None
@@ -77,6 +85,8 @@ class Converted:
     images: list[tuple[Path, str]] = field(default_factory=list)  # (old file, new name relative to datasets/)
     old_facts: list[OldFact] = field(default_factory=list)
     placed: dict[str, tuple[str, str]] = field(default_factory=dict)  # old key -> (new key, how), said by the mapper
+    # Old key (or the start of one: creators[2]) -> the new key it went to (authors[2]), said by the mapper.
+    where: dict[str, str] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
     # Values DataCite holds for the DOI that this register takes from its settings (publisher, landing_url_slash).
     registered: dict[str, Any] = field(default_factory=dict)
@@ -84,13 +94,29 @@ class Converted:
     def note(self, line: int, message: str) -> None:
         self.notes.append(Note(line, message))
 
+    def note_at(self, key: str, message: str, at: str = "") -> None:
+        """A note about the old key `key` (a source without lines); its comment goes above `at` or where `key` went."""
+        self.notes.append(Note(0, message, key, at))
+
+    def new_key_of(self, old_key: str) -> str | None:
+        """Where the mapper put `old_key` or the item holding it (the longest start of it that `where` names)."""
+        key = old_key
+        while key:
+            if key in self.where:
+                return self.where[key]
+            cut = max(key.rfind("."), key.rfind("["))
+            key = key[:cut] if cut > 0 else ""
+        return None
+
     def place(self, old_key: str, new_key: str, how: str) -> None:
         """The mapper says where an old fact went when its value changed form (a text matched to a license version)."""
         self.placed[old_key] = (new_key, how)
 
     @property
     def note_lines(self) -> list[str]:
-        return [f"{self.display}:{note.line or 1}: {note.message}" for note in self.notes]
+        return [f"{self.display}: {note.key}: {note.message}" if note.key else
+                f"{self.display}: {note.message}" if not note.line and not isinstance(self.source, Path) else
+                f"{self.display}:{note.line or 1}: {note.message}" for note in self.notes]
 
 
 def key_text(path: tuple[str | int, ...]) -> str:
@@ -193,13 +219,24 @@ def account(result: Converted, reasons: Mapping[str, str]) -> list[Fact]:
     new = _NewValues(result.record or {})
     notes_by_line: dict[int, list[str]] = {}
     for note in result.notes:
-        notes_by_line.setdefault(note.line, []).append(note.message)
-    result.facts = [_account_one(old, new, result.placed, notes_by_line, reasons) for old in result.old_facts]
+        if not note.key:
+            notes_by_line.setdefault(note.line, []).append(note.message)
+    notes_by_key = _notes_by_key(result)
+    result.facts = [_account_one(old, new, result.placed, notes_by_line, reasons, notes_by_key.get(old.key))
+                    for old in result.old_facts]
     return result.facts
 
 
+def _notes_by_key(result: Converted) -> dict[str, str]:
+    found: dict[str, list[str]] = {}
+    for note in result.notes:
+        if note.key:
+            found.setdefault(note.key, []).append(note.message)
+    return {key: "; ".join(messages) for key, messages in found.items()}
+
+
 def _account_one(old: OldFact, new: _NewValues, placed: Mapping[str, tuple[str, str]],
-                 notes_by_line: Mapping[int, list[str]], reasons: Mapping[str, str]) -> Fact:
+                 notes_by_line: Mapping[int, list[str]], reasons: Mapping[str, str], noted: str | None = None) -> Fact:
     value = _plain(old.value)
     fact = Fact(old.key, old.line, old.value, NOT_CARRIED)
     if old.key in placed:
@@ -218,8 +255,8 @@ def _account_one(old: OldFact, new: _NewValues, placed: Mapping[str, tuple[str, 
         if len(split) >= len(parts):  # "a, b, c" became a list
             fact.status, fact.new_key, fact.new = CHANGED, max(set(split), key=split.count), f"a list of {len(parts)}"
             return fact
-    if old.line in notes_by_line:
-        fact.why = "; ".join(notes_by_line[old.line])
+    if noted or (old.line and old.line in notes_by_line):
+        fact.why = noted or "; ".join(notes_by_line[old.line])
         return fact
     if not value:
         fact.why = "empty in the old record"
@@ -230,6 +267,101 @@ def _account_one(old: OldFact, new: _NewValues, placed: Mapping[str, tuple[str, 
             return fact
     fact.why = UNMAPPED
     return fact
+
+
+_MISSING = object()
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def account_round_trip(result: Converted, old: Mapping[str, Any], rebuilt: Mapping[str, Any], same: set[str],
+                       reasons: Mapping[str, str]) -> list[Fact]:
+    """What became of each leaf of an old document, by comparing it with the document made back from the new record.
+
+    For a source the register also writes (DataCite's attributes: `rebuilt` is what the register
+    would send), the same value at the same place is *carried*, another value there is *changed*,
+    and no value there is *not carried*, with the reason (a note at the key, else `reasons`). Lists
+    are compared item by item, each old item with the new one most like it. `same` names the
+    top-level keys that are equal in the source's own normal form (where it rewrites what it is
+    sent), all carried. What the new document has and the old one lacks is listed as changed from
+    nothing, so that the report names every difference.
+    """
+    noted = _notes_by_key(result)
+    facts: list[Fact] = []
+    patterns = [(_pattern(pattern), why) for pattern, why in reasons.items()]
+    by_shape: dict[str, str] = {}
+
+    def reason_of(key: str) -> str:
+        shape = _INDEX.sub("[0]", key)  # creators[3].name has the reason of creators[0].name
+        if shape not in by_shape:
+            by_shape[shape] = next((why for pattern, why in patterns if pattern.fullmatch(shape)), UNMAPPED)
+        return by_shape[shape]
+
+    def fact(key: str, top: str, value: Any, new: Any) -> None:
+        if value in (None, "", [], {}) and new in (_MISSING, None, "", [], {}):
+            return
+        old_text = _plain(value) if value not in (None, "", [], {}) else ""
+        if top in same or (new is not _MISSING and old_text == _plain(new)):
+            facts.append(Fact(key, 0, old_text, CARRIED, result.new_key_of(key) or key))
+        elif not old_text:
+            facts.append(Fact(key, 0, "", CHANGED, result.new_key_of(key) or key, _plain(new), "added by the register"))
+        elif new is not _MISSING and not isinstance(new, (dict, list)):
+            facts.append(Fact(key, 0, old_text, CHANGED, result.new_key_of(key) or key, _plain(new)))
+        else:
+            why = noted.get(key) or reason_of(key)
+            facts.append(Fact(key, 0, old_text, NOT_CARRIED, why=why))
+
+    def walk(value: Any, new: Any, key: str, top: str) -> None:
+        if isinstance(value, dict) and value:
+            theirs = new if isinstance(new, dict) else {}
+            for name, item in value.items():
+                walk(item, theirs.get(name, _MISSING), f"{key}.{name}" if key else name, top or name)
+            for name, item in theirs.items():
+                if name not in value and (top or name) not in same:
+                    walk(None, item, f"{key}.{name}" if key else name, top or name)
+        elif isinstance(value, list) and value:
+            items: list[Any] = new if isinstance(new, list) else []
+            pairs = {} if top in same else _pair(value, items)  # a field equal as a whole needs no pairing
+            for index, item in enumerate(value):
+                walk(item, items[pairs[index]] if index in pairs else _MISSING, f"{key}[{index}]", top)
+            if top not in same:
+                for index in sorted(set(range(len(items))) - set(pairs.values())):
+                    walk(None, items[index], f"{key}[{len(value) + index}]", top)
+        elif value in (None, "", [], {}) and isinstance(new, (dict, list)) and new:
+            for sub, item in leaves(new):
+                fact(key + ("" if not sub or isinstance(sub[0], int) else ".") + key_text(sub), top, None, item)
+        else:
+            fact(key, top, value, new)
+
+    walk(dict(old), dict(rebuilt), "", "")
+    result.facts = facts
+    return facts
+
+
+@lru_cache(maxsize=256)
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _pair(old: list[Any], new: list[Any]) -> dict[int, int]:
+    """Each old item's index -> the index of the new item most like it: equal first, then most leaves alike."""
+    pairs: dict[int, int] = {}
+    free = list(range(len(new)))
+    for index, item in enumerate(old):
+        if item in new and new.index(item) in free:
+            pairs[index] = new.index(item)
+            free.remove(pairs[index])
+    if not free or all(index in pairs for index in range(len(old))):
+        return pairs
+    theirs = {j: {(key_text(p), _plain(v)) for p, v in leaves(new[j])} for j in free}
+    for index, item in enumerate(old):
+        if index in pairs or not free or not isinstance(item, dict):
+            continue
+        mine = {(key_text(path), _plain(value)) for path, value in leaves(item)}
+        score, best = max((len(mine & theirs[j]), j) for j in free)
+        if score:
+            pairs[index] = best
+            free.remove(best)
+    return pairs
 
 
 def _joined_names(record: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -290,14 +422,20 @@ def record_text(result: Converted, header: str) -> str:
     comments: dict[str, list[str]] = {}
     new_key_of_line: dict[int, str] = {}
     # Where the mapping holding an old value went (datacite.author[2] -> authors[2]), for a value that did not.
-    new_parent = {_parent(fact.key): _parent(fact.new_key) for fact in result.facts
-                  if fact.new_key and _parent(fact.key) and _parent(fact.new_key)}
+    new_parent = {}
+    for fact in result.facts:
+        if fact.new_key and (old_parent := _parent(fact.key)) and (parent := _parent(fact.new_key)):
+            new_parent[old_parent] = parent
     for fact in result.facts:
         where = fact.new_key or new_parent.get(_parent(fact.key))
         if where and fact.line not in new_key_of_line:
             new_key_of_line[fact.line] = where
     for note in result.notes:
-        comments.setdefault(new_key_of_line.get(note.line, ""), []).append(f"{note.message} (old line {note.line})")
+        if note.at or note.key:
+            comments.setdefault(note.at or result.new_key_of(note.key) or "", []).append(f"{note.key}: {note.message}"
+                                                                                  if note.key else note.message)
+        else:
+            comments.setdefault(new_key_of_line.get(note.line, ""), []).append(f"{note.message} (old line {note.line})")
     top = "".join(f"# import: {_one_line(message)}\n" for message in comments.pop("", []))
     return header + top + dump(result.record or {}, comments={key: [_one_line(m) for m in ms] for key, ms in comments.items()})
 
@@ -323,10 +461,13 @@ def write_report(results: list[Converted], folder: Path) -> tuple[Path, Path]:
     total = counts(results)
     data = {"counts": total, "records": [
         {"source": result.display, "doi": result.doi, "converted": result.text is not None,
-         "notes": [asdict(note) for note in result.notes], "facts": [asdict(fact) for fact in result.facts]}
+         # vars(), not asdict(): both are flat, and asdict's deep copy is most of the time of a large report
+         "notes": [dict(vars(note)) for note in result.notes], "facts": [dict(vars(fact)) for fact in result.facts]}
         for result in results]}
     json_path, md_path = folder / "import-report.json", folder / "import-report.md"
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # One record per line: indent= would make json use its pure-Python encoder, five times slower on 1,000 records.
+    records = ",\n".join(json.dumps(record, ensure_ascii=False) for record in data["records"])
+    json_path.write_text(f'{{"counts": {json.dumps(total)}, "records": [\n{records}\n]}}\n', encoding="utf-8")
     lines = ["# Import report", "",
              f"{len(results)} old records; {sum(total.values())} facts: {total[CARRIED]} carried, "
              f"{total[CHANGED]} changed, {total[NOT_CARRIED]} not carried.", ""]
@@ -334,11 +475,12 @@ def write_report(results: list[Converted], folder: Path) -> tuple[Path, Path]:
         lines += [f"## {result.display}", "", f"DOI: {result.doi or '(none)'}" + ("" if result.text else " — not converted"), ""]
         if result.notes:
             lines += ["Notes (also in the record, as `# import:` comments):", ""]
-            lines += [f"- line {note.line}: {_md(note.message)}" for note in result.notes] + [""]
+            lines += [f"- {f'`{note.key}`' if note.key else f'line {note.line}' if note.line else 'record'}: "
+                      f"{_md(note.message)}" for note in result.notes] + [""]
         if result.facts:
             lines += ["| line | old key | old value | what became of it |", "|---|---|---|---|"]
             for fact in result.facts:
-                lines.append(f"| {fact.line} | `{fact.key}` | {_md(_short(fact.old))} | {_md(_outcome(fact))} |")
+                lines.append(f"| {fact.line or ''} | `{fact.key}` | {_md(_short(fact.old))} | {_md(_outcome(fact))} |")
             lines.append("")
     md_path.write_text("\n".join(lines), encoding="utf-8")
     return md_path, json_path
