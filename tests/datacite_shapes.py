@@ -27,6 +27,11 @@ ORGANISATIONS = ["Linköping University", "Region Östergötland", "Uppsala Univ
                  "AIDA Data Hub", "Sectra AB"]
 
 
+DUO = "http://purl.obolibrary.org/obo/duo.owl"
+AIDA_BY_DUO = [("0000006", "health or medical or biomedical research"), ("0000012", "research specific restrictions"),
+               ("0000028", "institution specific restriction")]  # licenses/aida-by/license.yaml `duo:`
+
+
 def orcid(rng: random.Random) -> str:
     digits = "".join(rng.choice("0123456789") for _ in range(15))
     total = 0
@@ -147,6 +152,10 @@ def one(prefix: str, i: int, rng: random.Random) -> tuple[str, dict[str, Any], s
         [{"rights": "Creative Commons Zero v1.0 Universal", "rightsIdentifier": "CC0-1.0", "rightsIdentifierScheme": "SPDX"}],
         [{"rights": "AIDA BY license 1.0", "rightsUri": f"{SITE}licenses/aida-by/1.0/", "lang": "en"}],
     ])
+    if rights[0]["rights"].startswith("AIDA BY"):  # its conditions of use, as DUO subjects after the others
+        subjects += [{"subject": label, "subjectScheme": "Data Use Ontology (DUO)", "schemeUri": DUO,
+                      "valueUri": f"http://purl.obolibrary.org/obo/DUO_{code}", "classificationCode": f"DUO:{code}",
+                      "lang": "en"} for code, label in AIDA_BY_DUO]
     sizes = []
     if rng.random() < 0.5:
         sizes.append(rng.choice(["4.5 GB", "2.4 TB", "812 MB", "1,234 bytes"]))

@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 from datacite_shapes import varied
 
-from generator import catalog as catalog_module
 from generator import config as config_module
+from generator.build.site import context
+from generator.check import catalog as catalog_module
 from generator.importers import datacite as importer
-from generator.loader import IMPORT_NOTE_KEY
 from generator.registration import plan
 from generator.render import datacite
-from generator.site import context
+from generator.source.loader import IMPORT_NOTE_KEY
 
 from conftest import make_register
 from fake_datacite import FakeDataCite, FakeServer, Fault

@@ -23,13 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import identifiers
+from generator import identifiers, vocabularies
+from generator.check.validate import PLACEHOLDER
 from generator.config import SiteConfig
 from generator.errors import RegisterError
 from generator.importers import base
 from generator.importers.base import Converted
-from generator.licenses import LicenseLibrary, load_library
-from generator.model import Dataset
+from generator.model.licenses import LicenseLibrary, load_library
+from generator.model.record import Dataset
+from generator.paths import human_size, landing_url
 from generator.registration import plan
 from generator.registration.client import (
     PRODUCTION_API,
@@ -45,8 +47,6 @@ from generator.registration.client import (
 from generator.render import RenderContext
 from generator.render import datacite as datacite_json
 from generator.render.markdown import plain_text
-from generator.render.paths import human_size, landing_url
-from generator.validate import PLACEHOLDER
 
 HEADER = "# yaml-language-server: $schema=../schema/dataset.schema.json\n# Imported from DataCite: {source}\n"
 PAGE_SIZE = 1000  # DataCite's largest page
@@ -60,6 +60,9 @@ DATES = {"Created": "created", "Issued": "published", "Updated": "modified"}
 FOS = "Fields of Science and Technology (FOS)"
 DICOM = "DICOM Modality"
 SNOMED = "SNOMED CT"
+DUO_SCHEME_NAME = "Data Use Ontology (DUO)"  # as render/datacite.py names the schemes
+MONDO_SCHEME_NAME = "Mondo Disease Ontology (MONDO)"
+DISEASE_SPECIFIC = "DUO:0000007"
 WITHDRAWN = "This dataset has been withdrawn: "
 
 # Why the register does not carry some of DataCite's values: DataCite keeps them itself, the register
@@ -225,6 +228,9 @@ class _Mapper:
             record["file_formats"] = formats
             self.where |= {f"formats[{i}]": f"file_formats[{i}]" for i in range(len(formats))}
         record["licenses"] = self._licenses()
+        conditions = self._use_conditions(record["licenses"])
+        if conditions:
+            record["use_conditions"] = conditions
         related = self._related()
         if related:
             record["related"] = related
@@ -424,8 +430,8 @@ class _Mapper:
         for i, entry in enumerate(self.items("subjects")):
             text, scheme = _text(entry.get("subject")), entry.get("subjectScheme")
             key = f"subjects[{i}]"
-            if not text or scheme == FOS:
-                continue
+            if not text or scheme == FOS or scheme in (DUO_SCHEME_NAME, MONDO_SCHEME_NAME):
+                continue  # FOS is DataCite's own; conditions of use are read by _use_conditions
             if scheme == DICOM and text in identifiers.DICOM_MODALITIES and text not in modalities:
                 self.where[key] = f"modalities[{len(modalities)}]"
                 modalities.append(text)
@@ -442,6 +448,29 @@ class _Mapper:
                 self.where[key] = f"keywords[{len(keywords)}]"
                 keywords.append(text)
         return {"keywords": keywords, "modalities": modalities, "organs": organs}
+
+    def _use_conditions(self, licenses: list[dict[str, Any]]) -> list[dict[str, str]]:
+        """DUO subjects as the record's own conditions of use, but for those its licenses already imply.
+
+        A MONDO subject right after disease specific research (DUO:0000007) is that term's disease, as
+        the register writes them.
+        """
+        implied = {code for license in licenses if (template := self.library.templates.get(str(license.get("id"))))
+                   for code in template.duo}
+        found: list[dict[str, str]] = []
+        for i, entry in enumerate(self.items("subjects")):
+            scheme, code, key = entry.get("subjectScheme"), _text(entry.get("classificationCode")), f"subjects[{i}]"
+            if scheme == DUO_SCHEME_NAME and code in vocabularies.duo_terms():
+                if code in implied:
+                    self.where[key] = "licenses"
+                    continue
+                self.where[key] = f"use_conditions[{len(found)}]"
+                found.append({"code": code})
+            elif scheme == MONDO_SCHEME_NAME and found and found[-1]["code"] == DISEASE_SPECIFIC and re.fullmatch(
+                    r"MONDO:\d{7}", code):
+                self.where[key] = f"use_conditions[{len(found) - 1}].disease"
+                found[-1]["disease"] = code
+        return found
 
     def _sizes(self) -> dict[str, Any]:
         found: dict[str, Any] = {}
