@@ -114,11 +114,10 @@ def make_control(root: Path, register_root: Path) -> None:
     """Plain Markdown pages in docs/, one per generated page and of the same size, built without the plugin."""
     sys.path.insert(0, str(ROOT))
     from generator import config
-    from generator.build import site
-    from generator.check import catalog
+    from generator.build import site, verify
     from generator.render.page import Page
 
-    tree = site.build_tree(catalog.load_catalog(config.load(register_root / "mkdocs.yml")))
+    tree = site.build_tree(verify.load_catalog(config.load(register_root / "mkdocs.yml")))
     paragraph = ("A plain paragraph of Markdown with *some emphasis* and a [link](https://example.org/) "
                  "as a hand-written page would have it. ") * 3 + "\n\n"
     (root / "docs").mkdir(parents=True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from generator import config as config_module
+from generator.build import verify
 from generator.check import catalog as catalog_module
 from generator.errors import Problem, RecordErrors, RegisterError
 from generator.model import licenses as licenses_module
@@ -42,7 +43,7 @@ def check(paths: tuple[Path, ...], output: str, config_file: Path) -> None:
     """Check every record (or only PATHS) and print every problem as path:line:col: key: message."""
     config = config_module.load(config_file)
     files = [file for path in paths for file in (catalog_module.discover(path) if path.is_dir() else [path])]
-    catalog, problems = catalog_module.check(config, files if paths else None)
+    catalog, problems = verify.check(config, files if paths else None)
     count = len(files) if paths else len(catalog.entries)
     if output == "json":
         click.echo(json.dumps({"records": count, "problems": [dataclasses.asdict(p) for p in problems]}, indent=2))
@@ -224,7 +225,7 @@ def _import_summary(report: Report, config: SiteConfig, start: float) -> None:
                    f"to keep it, set {name}: {shown} under dataset-register in mkdocs.yml (docs/migrating.md)")
     for path in report.kept:
         click.echo(f"Kept {path}: it differs from what the import makes (edited since?); --force overwrites it")
-    _, problems = catalog_module.check(config, report.written or None) if report.written else ((), [])
+    _, problems = verify.check(config, report.written or None) if report.written else ((), [])
     in_place = [problem for problem in problems if problem.key == IMPORT_NOTE_KEY]
     problems = [problem for problem in problems if problem.key != IMPORT_NOTE_KEY]
     if problems:
@@ -329,7 +330,7 @@ def _plan(only: tuple[str, ...], production: bool, rate: int, config_file: Path)
     from generator.registration.client import RegistrationError
 
     config = config_module.load(config_file)
-    catalog = catalog_module.load_catalog(config)
+    catalog = verify.load_catalog(config)
     client = commands.connect(config, production=production, rate=rate)
     try:
         steps, strangers = commands.make_plan(catalog, client, only)
@@ -349,7 +350,7 @@ def doi_diff(base_ref: str, config_file: Path) -> None:
     from generator.registration.plan import desired
 
     config = config_module.load(config_file)
-    now = desired(catalog_module.load_catalog(config))
+    now = desired(verify.load_catalog(config))
     before = diff.at_ref(config, base_ref)
     click.echo(diff.markdown(diff.changes(before, now), diff.removed(before, now)), nl=False)
 

@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator.build import site
+from generator.build import site, verify
 from generator.check import catalog as catalog_module
 from generator.config import SiteConfig
 from generator.errors import Problem, RecordErrors, RegisterError
@@ -82,7 +82,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         # Validate before MkDocs cleans site/, so that bad records leave the last good site in place.
         self.problems: list[Problem] = []
         try:
-            self.catalog = catalog_module.load_catalog(self.settings)
+            self.catalog = verify.load_catalog(self.settings)
             self.tree = site.build_tree(self.catalog)
         except RecordErrors as error:
             if not getattr(self, "serving", False):

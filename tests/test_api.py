@@ -145,14 +145,14 @@ def test_robots_and_sitemap_point_at_the_landing_pages(site: Path):
 
 
 def test_one_access_rule_reads_what_the_licenses_declare():
+    from generator.build import verify
     from generator.build.site import context
-    from generator.check import catalog
     from generator.model.record import LicenseRef
     from generator.render import access
 
     from conftest import case_settings
 
-    register = catalog.load_catalog(case_settings())
+    register = verify.load_catalog(case_settings())
     ctx = context(register)
     base = next(entry.dataset for entry in register.entries if entry.dataset.doi == "10.23698/aida/drske")
 

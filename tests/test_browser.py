@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from generator.build import verify
 from generator.build.site import context
-from generator.check import catalog
 from generator.render import styles
 
 from conftest import case_settings
@@ -63,7 +63,7 @@ def page(browser: Browser, base_url: str):
 
 @pytest.fixture(scope="module")
 def expected() -> dict[str, dict[str, str]]:
-    register = catalog.load_catalog(case_settings())
+    register = verify.load_catalog(case_settings())
     ctx = context(register)
     return {entry.dataset.doi: styles.render_all(entry.dataset, ctx) for entry in register.entries}
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator import config
+from generator.build import verify
 from generator.build.site import build_tree, context
-from generator.check import catalog
 from generator.errors import RegisterError
 from generator.render import api, home, landing
 
@@ -43,7 +43,7 @@ def _with_setting(root: Path, setting: str = SETTING) -> config.SiteConfig:
 
 def test_a_collection_the_setting_does_not_define_is_reported_at_its_line(register):
     root = register({"a.yaml": _record("a", "[lung-cohort, lung-cohrt, other]")})
-    _, problems = catalog.check(_with_setting(root))
+    _, problems = verify.check(_with_setting(root))
     assert [str(p) for p in problems] == [
         "datasets/a.yaml:4:28: collections[1]: the collections setting of mkdocs.yml has no collection 'lung-cohrt' "
         "(did you mean lung-cohort?); add it there with its title, or correct the name (the setting has lung-cohort, teaching)",
@@ -54,7 +54,7 @@ def test_a_collection_the_setting_does_not_define_is_reported_at_its_line(regist
 
 def test_without_the_setting_every_name_is_a_collection_titled_after_it(register):
     root = register({"a.yaml": _record("a", "[lung-cohort]")})
-    register_catalog, problems = catalog.check(config.load(root / "mkdocs.yml"))
+    register_catalog, problems = verify.check(config.load(root / "mkdocs.yml"))
     assert problems == []
     tree = build_tree(register_catalog)
     assert "<h1>Lung cohort</h1>" in tree["collections/lung-cohort/index.md"].body  # type: ignore[union-attr]
@@ -63,7 +63,7 @@ def test_without_the_setting_every_name_is_a_collection_titled_after_it(register
 def test_every_place_that_shows_a_collection_shows_its_title(register):
     root = register({"a.yaml": _record("a", "[lung-cohort, teaching]"), "b.yaml": _record("b", "[teaching]")})
     settings = _with_setting(root)
-    register_catalog = catalog.load_catalog(settings)
+    register_catalog = verify.load_catalog(settings)
     ctx = context(register_catalog)
     dataset = register_catalog.entries[0].dataset
     tree = build_tree(register_catalog)
@@ -93,7 +93,7 @@ def test_every_place_that_shows_a_collection_shows_its_title(register):
 
 def test_a_collection_of_the_setting_without_datasets_has_its_page(register):
     root = register({"a.yaml": _record("a", "[teaching]")})
-    tree = build_tree(catalog.load_catalog(_with_setting(root)))
+    tree = build_tree(verify.load_catalog(_with_setting(root)))
     assert "No published dataset belongs to this collection yet." in tree["collections/lung-cohort/index.md"].body  # type: ignore[union-attr]
     assert '<a href="lung-cohort/">The Lung Cohort</a> (0 datasets)' in tree["collections/index.md"].body  # type: ignore[union-attr]
 

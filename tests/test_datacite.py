@@ -14,8 +14,8 @@ from datacite import schema45
 from lxml import etree
 
 from generator import config
+from generator.build import verify
 from generator.build.site import context
-from generator.check import catalog
 from generator.paths import landing_url
 from generator.render import datacite
 
@@ -45,7 +45,7 @@ def test_the_xsd_check_can_fail():
 
 @pytest.fixture(scope="module")
 def payloads() -> dict[str, dict]:
-    register = catalog.load_catalog(SETTINGS)
+    register = verify.load_catalog(SETTINGS)
     ctx = context(register)
     return {entry.dataset.doi: datacite.build(entry.dataset, ctx) for entry in register.entries}
 
@@ -104,7 +104,7 @@ def test_check_reports_a_landing_page_host_datacite_would_refuse(register):
     root = register({"good.yaml": MINIMAL.format(name="good")})
     yml = root / "mkdocs.yml"
     yml.write_text(yml.read_text().replace('publisher: Test Data Hub', 'publisher: Test Data Hub\n      allowed_hosts: ["*.example.com"]'))
-    assert [str(p) for p in catalog.check(config.load(yml))[1]] == [
+    assert [str(p) for p in verify.check(config.load(yml))[1]] == [
         "datasets/good.yaml:1:6: doi: its landing page https://register.example.org/10.23698/good/ is on "
         "register.example.org, which DataCite does not accept for this repository; allowed hosts "
         "(allowed_hosts in mkdocs.yml): *.example.com"
@@ -198,7 +198,7 @@ def test_every_field_datacite_receives_is_on_the_landing_page_and_the_other_way(
     from generator.render import landing
 
     root = register(PAIR_AND_CITATION)
-    register_catalog = catalog.load_catalog(config.load(root / "mkdocs.yml"))
+    register_catalog = verify.load_catalog(config.load(root / "mkdocs.yml"))
     ctx = context(register_catalog)
     assert len(register_catalog.entries) == 5
     linked_to_ours = 0

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator import config
-from generator.check import catalog
+from generator.build import verify
 from generator.cli import github_annotation
 from generator.errors import Problem
 from generator.model.record import Dataset, LicenseRef
@@ -313,7 +313,7 @@ def test_the_paths_register_check_compares_are_every_path_a_dataset_writes():
     from generator.paths import api_path, built_path, page_path
     from generator.render import formats
 
-    register = catalog.load_catalog(case_settings())
+    register = verify.load_catalog(case_settings())
     tree = {built_path(path) for path in site.build_tree(register)}
     for entry in register.entries:
         claimed = {path for path, _, _ in formats.dataset_outputs(entry.dataset)}
@@ -400,7 +400,7 @@ def test_hostile_records_get_located_errors_and_nothing_crashes(register):
     output = "\n".join(lines)
     assert "datasets/b.yaml:1:6: doi:" in output and "datasets/b-csl.json.yaml:1" in output
     assert "datasets/d-images.yaml:1" in output and "datasets/d.yaml:17" in output  # both records named
-    problems = catalog.check(config.load(root / "mkdocs.yml"))[1]
+    problems = verify.check(config.load(root / "mkdocs.yml"))[1]
     for problem in problems:  # and the same problems as annotations: one line each, nothing smuggled
         annotation = github_annotation(problem)
         assert "\n" not in annotation and "\r" not in annotation and annotation.startswith("::error file=datasets/")
@@ -492,7 +492,7 @@ def test_a_doi_reaches_datacite_percent_encoded_as_one_path_segment():
 
 # --- the earlier bounds ------------------------------------------------------------------------
 def problems_of(root) -> list[str]:
-    return [str(problem) for problem in catalog.check(config.load(root / "mkdocs.yml"))[1]]
+    return [str(problem) for problem in verify.check(config.load(root / "mkdocs.yml"))[1]]
 
 
 def test_an_alias_bomb_is_refused_without_expanding_it(register):
@@ -522,6 +522,6 @@ def test_ten_thousand_records_are_checked(register):
 def test_yaml_values_are_read_as_written(register):
     record = MINIMAL.format(name="as-written").replace("licenses:", 'version: 1.10\ncountries_shared: [NO, SE]\nlicenses:')
     root = register({"as-written.yaml": record})
-    dataset = catalog.load_catalog(config.load(root / "mkdocs.yml")).entries[0].dataset
+    dataset = verify.load_catalog(config.load(root / "mkdocs.yml")).entries[0].dataset
     assert dataset.version == "1.10"
     assert dataset.countries_shared == ["NO", "SE"]

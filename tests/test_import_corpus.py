@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from generator import config
+from generator.build import verify
 from generator.build.site import context
-from generator.check import catalog
 from generator.importers import license_match
 from generator.render import license_text
 
@@ -151,7 +151,7 @@ def test_the_imported_register_passes_once_the_reported_relation_is_given(import
     assert "datasets/aida-derived-from-a-source.yaml:" in reported
     give_the_reported_relation(register)
     give_the_deidentification_statements(register)
-    problems = catalog.check(config.load(register / "mkdocs.yml"))[1]
+    problems = verify.check(config.load(register / "mkdocs.yml"))[1]
     assert [str(problem) for problem in problems] == []
 
 
@@ -160,7 +160,7 @@ def test_no_license_changes_in_legal_meaning(imported, page):
     register, _ = imported
     give_the_reported_relation(register)
     settings = config.load(register / "mkdocs.yml")
-    entries = catalog.check(settings)[0]
+    entries = verify.check(settings)[0]
     entry = entries.find(f"10.23698/aida/{page.stem}")
     assert entry is not None
     old_text = page.read_text(encoding="utf-8")
@@ -184,7 +184,7 @@ def test_own_access_conditions_are_shown_as_written_and_nothing_is_added(importe
     register, _ = imported
     give_the_reported_relation(register)
     settings = config.load(register / "mkdocs.yml")
-    entries = catalog.check(settings)[0]
+    entries = verify.check(settings)[0]
     entry = entries.find("10.23698/aida/own-access-conditions")
     assert entry is not None
     access = license_text.build(entry.dataset, context(entries))[0]

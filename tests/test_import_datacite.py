@@ -20,6 +20,7 @@ import pytest
 from datacite_shapes import varied
 
 from generator import config as config_module
+from generator.build import verify
 from generator.build.site import context
 from generator.check import catalog as catalog_module
 from generator.importers import datacite as importer
@@ -113,7 +114,7 @@ def notes_dealt_with(register: Path, copy: Path) -> Path:
 def test_round_trip_equals_what_datacite_holds_apart_from_what_the_report_names(imported: Any, tmp_path: Path) -> None:
     register, _, fake, report = imported
     config = config_module.load(notes_dealt_with(register, tmp_path / "register") / "mkdocs.yml")
-    catalog, problems = catalog_module.check(config)
+    catalog, problems = verify.check(config)
     assert all(problem.message.startswith("fill this in") for problem in problems)
     ctx = context(catalog)
     by_doi = _report_by_doi(report)
@@ -136,7 +137,7 @@ def test_round_trip_equals_what_datacite_holds_apart_from_what_the_report_names(
 def test_register_check_reports_only_the_imports_notes_and_fill_ins_at_their_lines(imported: Any) -> None:
     register, _, _, _ = imported
     config = config_module.load(register / "mkdocs.yml")
-    _, problems = catalog_module.check(config)
+    _, problems = verify.check(config)
     notes: dict[str, list[int]] = {}
     for problem in problems:
         if problem.key == IMPORT_NOTE_KEY:
@@ -166,7 +167,7 @@ def test_notes_stand_above_the_key_they_concern(imported: Any) -> None:
 def test_withdrawn_dois_become_withdrawn_records(imported: Any, tmp_path: Path) -> None:
     register, _, fake, _ = imported
     config = config_module.load(notes_dealt_with(register, tmp_path / "register") / "mkdocs.yml")
-    catalog, _ = catalog_module.check(config)
+    catalog, _ = verify.check(config)
     withdrawn = {doi for doi, record in ours(fake).items() if record["state"] == "registered"}
     assert withdrawn
     built = {entry.dataset.doi for entry in catalog.entries if entry.dataset.status == "withdrawn"}

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator import config
-from generator.build import site
-from generator.check import catalog
+from generator.build import site, verify
 from generator.model.licenses import load_library, publish, word_changes
 from generator.render import license_page
 from generator.render.license_text import fill
@@ -170,7 +169,7 @@ def test_a_published_record_must_name_its_version_and_a_preview_follows_the_sett
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(root)
     settings = config.load(root / "mkdocs.yml")
-    register, problems = catalog.check(settings)
+    register, problems = verify.check(settings)
     assert [str(p) for p in problems] == [
         "datasets/open.yaml:17:5: licenses[0]: a published dataset names the exact version of each license, so that a "
         "new version never changes its terms; its page shows aida-by 1.0 now: add version: \"1.0\" under id (or the "
@@ -186,7 +185,7 @@ def test_an_unknown_version_in_the_setting_is_reported(tmp_path: Path, monkeypat
     text = (root / "mkdocs.yml").read_text(encoding="utf-8").replace('aida-by: "1.1"', 'aida-by: "3.0"')
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(root)
-    assert [str(p) for p in catalog.check(config.load(root / "mkdocs.yml"))[1]] == [
+    assert [str(p) for p in verify.check(config.load(root / "mkdocs.yml"))[1]] == [
         "mkdocs.yml:1:1: license_versions.aida-by: aida-by has no version 3.0 (1.0, 1.1)"
     ]
 
@@ -218,7 +217,7 @@ def test_publishing_a_new_version_changes_no_published_dataset(tmp_path: Path, m
     root = assemble_test_register(tmp_path / "r")
     monkeypatch.chdir(root)
     settings = config.load(root / "mkdocs.yml")
-    register = catalog.load_catalog(settings)
+    register = verify.load_catalog(settings)
     before = license_parts(site.build_tree(register))
     published = [entry for entry in register.entries if not entry.dataset.hidden]
     assert len(published) >= 5 and sum(path.endswith("datacite.json") for path in before) == len(register.entries)
@@ -234,7 +233,7 @@ def test_publishing_a_new_version_changes_no_published_dataset(tmp_path: Path, m
     mkdocs = (root / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(re.sub(r': "1\.1"', ': "9.0"', mkdocs), encoding="utf-8")
 
-    register = catalog.load_catalog(config.load(root / "mkdocs.yml"))
+    register = verify.load_catalog(config.load(root / "mkdocs.yml"))
     after = license_parts(site.build_tree(register))
     for entry in register.entries:
         assert all(license.version != "9.0" for license in entry.dataset.licenses)
@@ -258,7 +257,7 @@ def test_a_records_own_license_text_is_shown_as_written_and_named_in_datacite(tm
     record = record.replace("<script>x</script>\n", "      <script>alert(1)</script>\n")
     root = write_register(tmp_path / "r", {"vindr.yaml": record})
     monkeypatch.chdir(root)
-    register, problems = catalog.check(config.load(root / "mkdocs.yml"))
+    register, problems = verify.check(config.load(root / "mkdocs.yml"))
     assert [str(p) for p in problems] == []
     tree = site.build_tree(register)
     page = str(tree["10.23698/vindr/index.md"])

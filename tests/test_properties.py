@@ -22,6 +22,7 @@ from lxml import etree
 from test_site import _Links
 
 from generator import config
+from generator.build import verify
 from generator.build.site import context
 from generator.check import catalog
 from generator.model.record import Dataset
@@ -37,7 +38,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
 @functools.cache
 def register() -> catalog.Catalog:
-    return catalog.load_catalog(SETTINGS)
+    return verify.load_catalog(SETTINGS)
 
 
 def datasets() -> list[Dataset]:
@@ -45,7 +46,7 @@ def datasets() -> list[Dataset]:
 
 
 def test_every_record_passes_the_check():
-    _, problems = catalog.check(SETTINGS)
+    _, problems = verify.check(SETTINGS)
     assert [str(problem) for problem in problems] == []
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import verify
 from generator.build.site import context
-from generator.check import catalog
 from generator.check.validate import parse
 from generator.render.formats import FORMATS
 from generator.source.loader import load
@@ -20,16 +20,16 @@ RECORDS = sorted(CASES.glob("*.yaml"))
 
 @pytest.fixture(scope="module")
 def ctx():
-    return context(catalog.load_catalog(SETTINGS))
+    return context(verify.load_catalog(SETTINGS))
 
 
 def test_the_test_register_has_no_problems():
-    _, problems = catalog.check(SETTINGS)
+    _, problems = verify.check(SETTINGS)
     assert [str(p) for p in problems] == []
 
 
 def test_the_test_register_has_a_record_of_every_kind():
-    datasets = [entry.dataset for entry in catalog.load_catalog(SETTINGS).entries]
+    datasets = [entry.dataset for entry in verify.load_catalog(SETTINGS).entries]
     assert any(dataset.hidden for dataset in datasets)
     assert any(dataset.status == "withdrawn" for dataset in datasets)
     assert any(dataset.synthetic for dataset in datasets)
@@ -62,11 +62,11 @@ def test_forked_rendering_gives_the_same_site_as_rendering_in_one_process(monkey
     from generator import parallel
     from generator.build import site
 
-    register = catalog.load_catalog(SETTINGS)
+    register = verify.load_catalog(SETTINGS)
     sequential = site.build_tree(register)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
     assert site.build_tree(register) == sequential
-    assert catalog.check(SETTINGS)[1] == []
+    assert verify.check(SETTINGS)[1] == []
 
 
 # One record per level of the AIDA policy's scale, keeping what that level keeps (level 6 needs a motivation).

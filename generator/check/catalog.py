@@ -1,17 +1,20 @@
-"""Load every record of the register and apply the rules that span records, licenses and files."""
+"""Load every record of the register and apply the rules that span records, licenses and files.
+
+The rules about what would be published (DataCite's schema, site paths) are the build stage's
+(generator/build/verify.py); `generator.build.verify.check` runs both.
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
+from pathlib import Path
 
-from generator import identifiers
 from generator.check.validate import check as check_record
 from generator.config import SiteConfig
-from generator.errors import KeyPath, Problem, RecordErrors
+from generator.errors import KeyPath, Problem
 from generator.model.licenses import LicenseLibrary, LicenseTemplate, default_version, load_library
 from generator.model.record import Dataset, LicenseRef
 from generator.parallel import fork_map
@@ -57,20 +60,30 @@ def discover(directory: Path) -> list[Path]:
     return sorted(path for path in directory.iterdir() if path.suffix in RECORD_SUFFIXES and path.is_file())
 
 
-def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, list[Problem]]:
-    """Validate the whole register; with `only`, report just the problems of those files."""
+# The rules that need the rendered outputs live in the build stage (generator/build/verify.py),
+# which passes them in: one rule a record, run with its own checks; one over the whole register.
+RecordRule = Callable[[Entry, SiteConfig, LicenseLibrary], None]
+RegisterRule = Callable[["Catalog"], None]
+
+
+def run_checks(config: SiteConfig, only: list[Path] | None, *, record_rule: RecordRule,
+               register_rule: RegisterRule) -> tuple[Catalog, list[Problem]]:
+    """Validate the whole register; with `only`, report just the problems of those files.
+
+    Called by `generator.build.verify.check`, which adds the checks of what would be published.
+    """
     paths = discover(config.datasets_dir)
     known = {path.resolve() for path in paths}
     extra = [path for path in only or [] if path.resolve() not in known]
     library = load_library(config.licenses_dir)
     _license_settings(config, library)
-    loaded = fork_map(lambda path: _check_record(path, config, library), [*paths, *extra])
+    loaded = fork_map(lambda path: _check_record(path, config, library, record_rule), [*paths, *extra])
     docs = [doc for doc, _ in loaded]
     entries = [Entry(doc, dataset) for doc, dataset in loaded if dataset is not None]
     catalog = Catalog(config, entries, library)
     counts = {id(doc): len(doc.problems) for doc in docs}
     _cross_record_rules(catalog)
-    _output_paths(catalog)
+    register_rule(catalog)
     for doc in docs:
         doc.drop_covered(counts[id(doc)])
     problems = [problem for doc in docs for problem in doc.problems]
@@ -84,7 +97,8 @@ def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, 
     return Catalog(config, valid, library), problems
 
 
-def _check_record(path: Path, config: SiteConfig, library: LicenseLibrary) -> tuple[SourceDoc, Dataset | None]:
+def _check_record(path: Path, config: SiteConfig, library: LicenseLibrary,
+                  record_rule: RecordRule) -> tuple[SourceDoc, Dataset | None]:
     """Everything that can be checked of one record alone; run for many records at once by fork_map.
 
     Every check runs, also on a record that already has problems, so that one run shows all of them:
@@ -98,17 +112,9 @@ def _check_record(path: Path, config: SiteConfig, library: LicenseLibrary) -> tu
         _licenses(entry, library, config)
         _images(entry)
         _collections(entry, config)
-        _metadata_rules(entry, config, library)
+        record_rule(entry, config, library)
         doc.drop_covered(since)
     return doc, dataset
-
-
-def load_catalog(config: SiteConfig) -> Catalog:
-    """The validated register, or RecordErrors listing every problem."""
-    catalog, problems = check(config)
-    if problems:
-        raise RecordErrors(problems)
-    return catalog
 
 
 def _cross_record_rules(catalog: Catalog) -> None:
@@ -135,57 +141,6 @@ def _cross_record_rules(catalog: Catalog) -> None:
             )
     for entry in catalog.entries:
         _references(entry, by_doi)
-
-
-def _output_paths(catalog: Catalog) -> None:
-    """Outputs of two records (or two images of one) that would share a site path, or put a file where a folder goes."""
-    from generator.render.formats import dataset_outputs  # the file names come from the format registry
-
-    files: dict[str, _Claim] = {}
-    folders: dict[str, _Claim] = {}
-    for entry in catalog.entries:
-        for i, image in enumerate(entry.dataset.images):
-            error = identifiers.segment_error(PurePosixPath(image.file).name)
-            if error:
-                entry.doc.problems.append(entry.doc.problem(
-                    ("images", i, "file"), f"the image's file name becomes part of its web address, and {error}"))
-        for path, where, what in dataset_outputs(entry.dataset):
-            claim = _Claim(entry, where, what, path)
-            parents = [str(parent) for parent in PurePosixPath(path).parents][:-1]
-            other = files.get(path) or folders.get(path) or next((files[p] for p in parents if p in files), None)
-            if other and not _told(claim, other):
-                _collision(claim, other)
-                _collision(other, claim)
-            files.setdefault(path, claim)
-            for parent in parents:
-                folders.setdefault(parent, claim)
-
-
-def _told(claim: _Claim, other: _Claim) -> bool:
-    """Clashes that other checks report already: a DOI used twice, two images of a record with one name."""
-    if other.entry is claim.entry:
-        return claim.where[0] == other.where[0] == "images"
-    return other.entry.dataset.doi == claim.entry.dataset.doi
-
-
-@dataclass(frozen=True)
-class _Claim:
-    """A site path an output of a record needs, and the key of the record it comes from."""
-
-    entry: Entry
-    where: KeyPath
-    what: str
-    path: str
-
-
-def _collision(claim: _Claim, other: _Claim) -> None:
-    doc = claim.entry.doc
-    whose = "this record's" if other.entry is claim.entry else f"{other.entry.doc.display}:{other.entry.doc.mark(other.where)[0]}'s"
-    how = "they would have the same path" if claim.path == other.path else "one would be inside the other"
-    fix = "change one of the DOIs" + (" or rename the image" if "image" in claim.what + other.what else "")
-    doc.problems.append(doc.problem(
-        claim.where, f"its {claim.what} ({claim.path}) and {whose} {other.what} ({other.path}) cannot both be "
-        f"published: {how}; {fix}"))
 
 
 def _references(entry: Entry, by_doi: dict[str, Entry]) -> None:
@@ -396,48 +351,3 @@ def _image_problem(path: Path) -> str | None:
     if max(width, height) > MAX_IMAGE_SIDE:
         return f"the image is {width}×{height} pixels; at most {MAX_IMAGE_SIDE} pixels a side are allowed"
     return None
-
-
-# Where a part of the DataCite metadata comes from in the record, to locate its problems.
-_SOURCE_KEYS = {
-    "creators": "authors", "titles": "title", "subjects": "keywords", "contributors": "copyright",
-    "dates": "published", "rightsList": "licenses", "descriptions": "description", "relatedIdentifiers": "related",
-    "fundingReferences": "funding", "sizes": "size_bytes", "formats": "file_formats", "version": "version",
-}
-_SAME_ORDER = {"creators", "rightsList", "relatedIdentifiers", "fundingReferences"}
-
-
-def _metadata_rules(entry: Entry, config: SiteConfig, library: LicenseLibrary) -> None:
-    """What DataCite would refuse, found before anything is sent: the 4.5 schema and the allowed hosts.
-
-    The other records are not known here; what they add (version links back to them) is made of
-    DOIs that have passed their own checks, so it cannot make the metadata invalid.
-    """
-    from generator.render import RenderContext, datacite  # the renderers build on the catalog's types
-
-    doc = entry.doc
-    # Licenses that are not in licenses/ are reported on their own; the metadata is checked without them.
-    usable = [license for license in entry.dataset.licenses if license.spdx or (
-        license.id in library.templates and (license.version is None or license.version in library.templates[license.id].versions))]
-    dataset = entry.dataset.model_copy(update={"licenses": usable})
-    attributes = datacite.build(dataset, RenderContext(config, library))
-    url, hosts = attributes["url"], config.allowed_hosts
-    host = urlsplit(url).hostname or ""
-    if not any(_host_allowed(host, allowed) for allowed in hosts):
-        doc.problems.append(doc.problem(
-            ("doi",), f"its landing page {url} is on {host}, which DataCite does not accept for this repository; "
-            f"allowed hosts (allowed_hosts in mkdocs.yml): {', '.join(hosts)}"))
-    for path, message in datacite.schema_errors(attributes):
-        key = _SOURCE_KEYS.get(str(path[0])) if path else None
-        where = (key, path[1]) if key and path[0] in _SAME_ORDER and len(path) > 1 else (key,) if key else ()
-        shown = "/".join(map(str, path)) or "(document)"
-        doc.problems.append(doc.problem(where, f"the DataCite metadata would be refused: {shown}: {message}"))
-
-
-def _host_allowed(host: str, allowed: str) -> bool:
-    """DataCite's Domains setting: `*`, an exact host, or `*.example.org` for its subdomains."""
-    if allowed == "*":
-        return True
-    if allowed.startswith("*."):
-        return host.endswith(allowed[1:])
-    return host == allowed.lower()

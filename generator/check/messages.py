@@ -22,7 +22,8 @@ SOURCES = {
     "model/record.py": "a value of the record",
     "check/validate.py": "the record's keys and values",
     "model/licenses.py": "the license templates",
-    "check/catalog.py": "licenses, images, collections, other records, DataCite",
+    "check/catalog.py": "licenses, images, collections, other records",
+    "build/verify.py": "what would be published: DataCite, site paths",
     "vocabularies.py": "privacy and use conditions",
 }
 _MESSAGE_DICTS = {"_MESSAGES", "_PATTERN_HINTS"}

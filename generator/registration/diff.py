@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from generator import config as config_module
-from generator.check import catalog as catalog_module
+from generator.build import verify
 from generator.config import SiteConfig
 from generator.errors import RegisterError
 from generator.registration.plan import Desired, Step, desired, fingerprint_entry, step_for
@@ -40,7 +40,7 @@ def at_ref(config: SiteConfig, ref: str) -> list[Desired]:
         base_file = Path(folder) / "mkdocs.yml"
         base = config_module.load(base_file) if base_file.is_file() else config
         # Records that were broken at the base are left out: DataCite cannot hold them either.
-        catalog, _ = catalog_module.check(base)
+        catalog, _ = verify.check(base)
         return desired(catalog)
 
 

@@ -1,0 +1,127 @@
+"""What would be published, checked before anything is: the rules that need the rendered outputs.
+
+The check stage (generator/check/) knows records, licenses and files; this module adds, for each
+record, the DataCite metadata it would be registered with (DataCite's 4.5 schema and the hosts it
+accepts) and, across records, the site path of every output in the format registry. `check` and
+`load_catalog` here are the register's whole check: what `register check` runs, the build and
+the DOI commands start from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from generator import identifiers
+from generator.check.catalog import Catalog, Entry, run_checks
+from generator.config import SiteConfig
+from generator.errors import KeyPath, Problem, RecordErrors
+from generator.model.licenses import LicenseLibrary
+from generator.render import RenderContext, datacite
+from generator.render.formats import dataset_outputs
+
+
+def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, list[Problem]]:
+    """Every rule over the whole register; with `only`, just the problems of those files."""
+    return run_checks(config, only, record_rule=_metadata_rules, register_rule=_output_paths)
+
+
+def load_catalog(config: SiteConfig) -> Catalog:
+    """The validated register, or RecordErrors listing every problem."""
+    catalog, problems = check(config)
+    if problems:
+        raise RecordErrors(problems)
+    return catalog
+
+
+def _output_paths(catalog: Catalog) -> None:
+    """Outputs of two records (or two images of one) that would share a site path, or put a file where a folder goes."""
+    files: dict[str, _Claim] = {}
+    folders: dict[str, _Claim] = {}
+    for entry in catalog.entries:
+        for i, image in enumerate(entry.dataset.images):
+            error = identifiers.segment_error(PurePosixPath(image.file).name)
+            if error:
+                entry.doc.problems.append(entry.doc.problem(
+                    ("images", i, "file"), f"the image's file name becomes part of its web address, and {error}"))
+        for path, where, what in dataset_outputs(entry.dataset):
+            claim = _Claim(entry, where, what, path)
+            parents = [str(parent) for parent in PurePosixPath(path).parents][:-1]
+            other = files.get(path) or folders.get(path) or next((files[p] for p in parents if p in files), None)
+            if other and not _told(claim, other):
+                _collision(claim, other)
+                _collision(other, claim)
+            files.setdefault(path, claim)
+            for parent in parents:
+                folders.setdefault(parent, claim)
+
+
+def _told(claim: _Claim, other: _Claim) -> bool:
+    """Clashes that other checks report already: a DOI used twice, two images of a record with one name."""
+    if other.entry is claim.entry:
+        return claim.where[0] == other.where[0] == "images"
+    return other.entry.dataset.doi == claim.entry.dataset.doi
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A site path an output of a record needs, and the key of the record it comes from."""
+
+    entry: Entry
+    where: KeyPath
+    what: str
+    path: str
+
+
+def _collision(claim: _Claim, other: _Claim) -> None:
+    doc = claim.entry.doc
+    whose = "this record's" if other.entry is claim.entry else f"{other.entry.doc.display}:{other.entry.doc.mark(other.where)[0]}'s"
+    how = "they would have the same path" if claim.path == other.path else "one would be inside the other"
+    fix = "change one of the DOIs" + (" or rename the image" if "image" in claim.what + other.what else "")
+    doc.problems.append(doc.problem(
+        claim.where, f"its {claim.what} ({claim.path}) and {whose} {other.what} ({other.path}) cannot both be "
+        f"published: {how}; {fix}"))
+
+
+# Where a part of the DataCite metadata comes from in the record, to locate its problems.
+_SOURCE_KEYS = {
+    "creators": "authors", "titles": "title", "subjects": "keywords", "contributors": "copyright",
+    "dates": "published", "rightsList": "licenses", "descriptions": "description", "relatedIdentifiers": "related",
+    "fundingReferences": "funding", "sizes": "size_bytes", "formats": "file_formats", "version": "version",
+}
+_SAME_ORDER = {"creators", "rightsList", "relatedIdentifiers", "fundingReferences"}
+
+
+def _metadata_rules(entry: Entry, config: SiteConfig, library: LicenseLibrary) -> None:
+    """What DataCite would refuse, found before anything is sent: the 4.5 schema and the allowed hosts.
+
+    The other records are not known here; what they add (version links back to them) is made of
+    DOIs that have passed their own checks, so it cannot make the metadata invalid.
+    """
+    doc = entry.doc
+    # Licenses that are not in licenses/ are reported on their own; the metadata is checked without them.
+    usable = [license for license in entry.dataset.licenses if license.spdx or (
+        license.id in library.templates and (license.version is None or license.version in library.templates[license.id].versions))]
+    dataset = entry.dataset.model_copy(update={"licenses": usable})
+    attributes = datacite.build(dataset, RenderContext(config, library))
+    url, hosts = attributes["url"], config.allowed_hosts
+    host = urlsplit(url).hostname or ""
+    if not any(_host_allowed(host, allowed) for allowed in hosts):
+        doc.problems.append(doc.problem(
+            ("doi",), f"its landing page {url} is on {host}, which DataCite does not accept for this repository; "
+            f"allowed hosts (allowed_hosts in mkdocs.yml): {', '.join(hosts)}"))
+    for path, message in datacite.schema_errors(attributes):
+        key = _SOURCE_KEYS.get(str(path[0])) if path else None
+        where = (key, path[1]) if key and path[0] in _SAME_ORDER and len(path) > 1 else (key,) if key else ()
+        shown = "/".join(map(str, path)) or "(document)"
+        doc.problems.append(doc.problem(where, f"the DataCite metadata would be refused: {shown}: {message}"))
+
+
+def _host_allowed(host: str, allowed: str) -> bool:
+    """DataCite's Domains setting: `*`, an exact host, or `*.example.org` for its subdomains."""
+    if allowed == "*":
+        return True
+    if allowed.startswith("*."):
+        return host.endswith(allowed[1:])
+    return host == allowed.lower()
