@@ -28,9 +28,25 @@ def checked(path: str) -> str:
     return path
 
 
+# The resolvers of the identifiers a record holds; records hold the bare ids, pages and metadata the links.
+DOI_RESOLVER = "https://doi.org/"
+ORCID_RESOLVER = "https://orcid.org/"
+ROR_RESOLVER = "https://ror.org/"
+
+
 def doi_url(doi: str) -> str:
     """The DOI as a link, the way DataCite asks DOIs to be shown."""
-    return f"https://doi.org/{doi}"
+    return DOI_RESOLVER + doi
+
+
+def orcid_url(orcid: str) -> str:
+    """An ORCID iD as the link ORCID asks to be shown."""
+    return ORCID_RESOLVER + orcid
+
+
+def ror_url(ror: str) -> str:
+    """A ROR id as its link, the form ROR and DataCite use as the identifier."""
+    return ROR_RESOLVER + ror
 
 
 def page_path(doi: str) -> str:

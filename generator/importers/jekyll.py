@@ -22,6 +22,7 @@ from generator.importers.base import Converted
 from generator.importers.git_history import History
 from generator.importers.yaml_writer import scalar
 from generator.model.licenses import LicenseLibrary, load_library
+from generator.paths import ORCID_RESOLVER, ROR_RESOLVER
 from generator.render import join_names
 from generator.source.loader import MAX_RECORD_BYTES, SourceDoc, parse_text
 
@@ -417,12 +418,12 @@ class _Mapper:
             agent: dict[str, Any] = {"organization": name}
             if old.get("url"):
                 agent["url"] = old["url"]
-            if identifier.startswith("https://ror.org/"):
+            if identifier.startswith(ROR_RESOLVER):
                 agent["ror"] = identifier
             return agent
         agent = self._split_name(path, name)
         if "orcid.org" in identifier:
-            agent["orcid"] = identifier.replace("https://orcid.org/", "")
+            agent["orcid"] = identifier.replace(ORCID_RESOLVER, "")
         elif path[1] == "author":
             self.note(path, f"{name} has no ORCID iD (FIXME in the old record): add it when known")
         return agent
@@ -442,7 +443,7 @@ class _Mapper:
             contact["email"] = old["email"]
         identifier = str(old.get("@id") or old.get("url") or "").strip()
         if "orcid.org" in identifier:
-            contact["orcid"] = identifier.replace("https://orcid.org/", "")
+            contact["orcid"] = identifier.replace(ORCID_RESOLVER, "")
         elif re.match(r"https?://", identifier):
             contact["url"] = identifier  # an organisation's web address
         return contact

@@ -14,6 +14,7 @@ import jinja2
 from generator.config import SiteConfig
 from generator.model.licenses import LicenseLibrary
 from generator.model.record import Dataset
+from generator.paths import doi_url, orcid_url, ror_url
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 T = TypeVar("T")
@@ -43,8 +44,8 @@ class RenderContext:
 
 
 def template_env(directory: Path = TEMPLATES, *, html: bool = True) -> jinja2.Environment:
-    """A strict Jinja environment; HTML output is autoescaped."""
-    return jinja2.Environment(
+    """A strict Jinja environment; HTML output is autoescaped; templates link identifiers as paths.py does."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         undefined=jinja2.StrictUndefined,
         autoescape=html,
@@ -52,6 +53,8 @@ def template_env(directory: Path = TEMPLATES, *, html: bool = True) -> jinja2.En
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(doi_url=doi_url, orcid_url=orcid_url, ror_url=ror_url)
+    return env
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")

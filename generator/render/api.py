@@ -10,7 +10,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from generator.model.record import Agent, Dataset
-from generator.paths import collection_path, doi_url, landing_url, page_path
+from generator.paths import collection_path, doi_url, landing_url, orcid_url, page_path, ror_url
 from generator.render import RenderContext, access, conditions, dump_json, license_text
 
 API_VERSION = "1"
@@ -20,8 +20,8 @@ SCHEMA = Path(__file__).resolve().parent.parent / "assets" / "api-v1.schema.json
 def _agent(agent: Agent) -> dict[str, Any]:
     if agent.is_person:
         return {"type": "person", "name": agent.display_name, "given_name": agent.given_name,
-                "family_name": agent.family_name, "orcid": f"https://orcid.org/{agent.orcid}" if agent.orcid else None}
-    return {"type": "organization", "name": agent.display_name, "ror": f"https://ror.org/{agent.ror}" if agent.ror else None}
+                "family_name": agent.family_name, "orcid": orcid_url(agent.orcid) if agent.orcid else None}
+    return {"type": "organization", "name": agent.display_name, "ror": ror_url(agent.ror) if agent.ror else None}
 
 
 def record(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:

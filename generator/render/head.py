@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from generator.model.record import Dataset
-from generator.paths import image_name, landing_url, page_path
+from generator.paths import image_name, landing_url, orcid_url, page_path
 from generator.render import RenderContext, dump_json, jsonld, license_text
 from generator.render.citation import doi_url
 
@@ -79,7 +79,7 @@ def signposts(dataset: Dataset, ctx: RenderContext) -> list[dict[str, str]]:
 
     links += [{"rel": "describedby", "href": base + output.name, "type": output.media_type} for output in DESCRIBED_BY]
     links += [{"rel": "license", "href": text.url} for text in license_text.build(dataset, ctx, with_texts=False)]
-    links += [{"rel": "author", "href": f"https://orcid.org/{a.orcid}"} for a in dataset.authors if a.orcid]
+    links += [{"rel": "author", "href": orcid_url(a.orcid)} for a in dataset.authors if a.orcid]
     links += [{"rel": "type", "href": href} for href in TYPES]
     # No `item` links: the data itself is not a public file of the register (access is controlled).
     return links

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.model.record import Agent, Dataset
-from generator.paths import image_name, landing_url, page_path
+from generator.paths import image_name, landing_url, orcid_url, page_path, ror_url
 from generator.render import RenderContext, access, conditions, dump_json, license_text
 from generator.render.citation import doi_url
 from generator.vocabularies import DUO_SCHEME
@@ -19,15 +19,15 @@ def agent(person_or_org: Agent) -> dict[str, Any]:
         node: dict[str, Any] = {"@type": "Person", "name": person_or_org.display_name,
                                 "familyName": person_or_org.family_name, "givenName": person_or_org.given_name}
         if person_or_org.orcid:
-            node |= {"@id": f"https://orcid.org/{person_or_org.orcid}", "identifier": f"https://orcid.org/{person_or_org.orcid}"}
+            node |= {"@id": orcid_url(person_or_org.orcid), "identifier": orcid_url(person_or_org.orcid)}
         if person_or_org.affiliations:
             node["affiliation"] = [{"@type": "Organization", "name": a.name,
-                                    **({"@id": f"https://ror.org/{a.ror}"} if a.ror else {})}
+                                    **({"@id": ror_url(a.ror)} if a.ror else {})}
                                    for a in person_or_org.affiliations]
         return node
     node = {"@type": "Organization", "name": person_or_org.display_name}
     if person_or_org.ror:
-        node |= {"@id": f"https://ror.org/{person_or_org.ror}", "identifier": f"https://ror.org/{person_or_org.ror}"}
+        node |= {"@id": ror_url(person_or_org.ror), "identifier": ror_url(person_or_org.ror)}
     if person_or_org.url:
         node["url"] = person_or_org.url
     return node

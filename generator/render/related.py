@@ -14,6 +14,7 @@ import weakref
 from dataclasses import dataclass
 
 from generator.model.record import Dataset
+from generator.paths import doi_url
 from generator.render import RenderContext
 
 INVERSE = {"is-new-version-of": "is-previous-version-of", "is-previous-version-of": "is-new-version-of",
@@ -36,7 +37,7 @@ class Link:
 
     @property
     def href(self) -> str:
-        return f"https://doi.org/{self.doi}" if self.doi else self.url or ""
+        return doi_url(self.doi) if self.doi else self.url or ""
 
 
 def links(dataset: Dataset, ctx: RenderContext) -> list[Link]:
