@@ -299,38 +299,56 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def record_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
-    """Rules that span several keys of one record."""
+    """Rules that span several keys of one record, one function per part of the record."""
     problems: list[Problem] = []
     agents: list[tuple[KeyPath, Agent]] = [(("authors", i), agent) for i, agent in enumerate(dataset.authors)]
     agents += [(("copyright", "holders", i), agent) for i, agent in enumerate(dataset.copyright.holders)]
     for path, agent in agents:
         problems += _agent_rules(doc, path, agent)
+    for rules in (_status_rules, _date_rules, _related_rules, _license_rules, _privacy_rules):
+        problems += rules(doc, dataset)
+    return problems
 
+
+def _status_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
+    """A withdrawn dataset has a withdrawal, and only a withdrawn one."""
     if dataset.status == "withdrawn" and dataset.withdrawal is None:
-        problems.append(doc.problem(("status",), "a withdrawn dataset needs a 'withdrawal' with its date and reason"))
+        return [doc.problem(("status",), "a withdrawn dataset needs a 'withdrawal' with its date and reason")]
     if dataset.status != "withdrawn" and dataset.withdrawal is not None:
-        problems.append(
-            doc.problem(("withdrawal",), f"'withdrawal' is only for withdrawn datasets, but status is {dataset.status!r}")
-        )
+        return [doc.problem(("withdrawal",), f"'withdrawal' is only for withdrawn datasets, but status is {dataset.status!r}")]
+    return []
+
+
+def _date_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
+    """The dates follow the dataset's life: created, published, modified, withdrawn."""
+    problems: list[Problem] = []
 
     def after(later_key: KeyPath, later: Any, earlier_key: str, earlier: Any) -> None:
         if later is not None and earlier is not None and later < earlier:
-            problems.append(
-                doc.problem(later_key, f"{later.isoformat()} is before {earlier_key} ({earlier.isoformat()})")
-            )
+            problems.append(doc.problem(later_key, f"{later.isoformat()} is before {earlier_key} ({earlier.isoformat()})"))
 
     after(("published",), dataset.published, "created", dataset.created)
     after(("modified",), dataset.modified, "published", dataset.published)
     after(("modified",), dataset.modified, "created", dataset.created)
     if dataset.withdrawal:
         after(("withdrawal", "date"), dataset.withdrawal.date, "published", dataset.published)
+    return problems
 
+
+def _related_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
+    """Each related work can be found; a version of this dataset is named by its DOI."""
+    problems: list[Problem] = []
     for i, work in enumerate(dataset.related):
         if work.doi is None and work.url is None:
             problems.append(doc.problem(("related", i), "give the work's 'doi' (or its 'url' when it has no DOI)"))
         if work.relation in ("is-new-version-of", "is-previous-version-of") and work.doi is None:
             problems.append(doc.problem(("related", i, "relation"), "a version of this dataset is named by its 'doi'"))
+    return problems
 
+
+def _license_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
+    """Each license is one of a template, a standard (SPDX) license or the dataset's own text."""
+    problems: list[Problem] = []
     for i, license in enumerate(dataset.licenses):
         if [license.id, license.spdx, license.text].count(None) != 2:
             problems.append(
@@ -340,7 +358,6 @@ def record_rules(doc: SourceDoc, dataset: Dataset) -> list[Problem]:
         elif license.spdx and (license.version or license.parameters):
             keys = ", ".join(repr(k) for k in ([*(["version"] if license.version else []), *license.parameters]))
             problems.append(doc.problem(("licenses", i), f"an SPDX license takes no parameters; remove {keys}"))
-    problems += _privacy_rules(doc, dataset)
     return problems
 
 

@@ -232,7 +232,25 @@ class _Mapper:
         doi = self._doi()
         if doi is None:
             return
-        record: dict[str, Any] = {"doi": doi}
+        # In the order of the record format, so that the new record reads like the reference page.
+        record: dict[str, Any] = {"doi": doi} | self._about() | self._texts() | self._people()
+        record |= self._imaging()
+        record["licenses"] = self._licenses()
+        if self.access:
+            record["access"] = self.access
+        related = self._related(record["licenses"])
+        if related:
+            record["related"] = related
+        images = self._images(doi)
+        if images:
+            record["images"] = images
+        if self.old_paths:
+            record["old_paths"] = list(dict.fromkeys(self.old_paths))
+        self.result.record = record
+
+    def _about(self) -> dict[str, Any]:
+        """Title, names, version, status, dates, visibility and where the dataset belongs."""
+        record: dict[str, Any] = {}
         record["title"] = self.get("datacite", "name") or self._fill(("datacite", "name"), "the title (the old record has none)")
         if self.get("other", "shortName"):
             record["short_name"] = self.get("other", "shortName")
@@ -255,6 +273,11 @@ class _Mapper:
         for key, block, old in (("field", "datacite", "about"), ("origin", "other", "origin")):
             if self.get(block, old):
                 record[key] = self.get(block, old)
+        return record
+
+    def _texts(self) -> dict[str, Any]:
+        """Keywords, the description, the annotation and the usage notes."""
+        record: dict[str, Any] = {}
         keywords = self.get("datacite", "keywords")
         if keywords:
             record["keywords"] = [k.strip() for k in (keywords.split(",") if isinstance(keywords, str) else keywords) if k.strip()]
@@ -264,25 +287,17 @@ class _Mapper:
         usage = self._usage_notes()
         if usage:
             record["usage_notes"] = usage
-        record["authors"] = [self._agent(("datacite", "author", i), a) for i, a in enumerate(self.meta.get("author") or [])]
-        if not record["authors"]:
-            record["authors"] = [{"organization": self._fill(("datacite",), "the authors")}]
-        record["copyright"] = self._copyright()
-        record["contacts"] = [self._contact(i, p) for i, p in enumerate(self.meta.get("provider") or [])] or [
-            {"name": self._fill(("datacite",), "a contact")}]
-        record |= self._imaging()
-        record["licenses"] = self._licenses()
-        if self.access:
-            record["access"] = self.access
-        related = self._related(record["licenses"])
-        if related:
-            record["related"] = related
-        images = self._images(doi)
-        if images:
-            record["images"] = images
-        if self.old_paths:
-            record["old_paths"] = list(dict.fromkeys(self.old_paths))
-        self.result.record = record
+        return record
+
+    def _people(self) -> dict[str, Any]:
+        """Authors, copyright holders and contacts; a FILL IN where the old record names none."""
+        authors = [self._agent(("datacite", "author", i), a) for i, a in enumerate(self.meta.get("author") or [])]
+        return {
+            "authors": authors or [{"organization": self._fill(("datacite",), "the authors")}],
+            "copyright": self._copyright(),
+            "contacts": [self._contact(i, p) for i, p in enumerate(self.meta.get("provider") or [])] or [
+                {"name": self._fill(("datacite",), "a contact")}],
+        }
 
     def _collections(self) -> list[str]:
         """The collections the old record is a member of: its flags (`scapis: yes`) and its page layout

@@ -35,9 +35,6 @@ def agent(person_or_org: Agent) -> dict[str, Any]:
 
 def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
     """The JSON-LD document. No e-mail addresses: contacts are people, not data for crawlers."""
-    description = " ".join(dataset.description.split())
-    if len(description) > MAX_DESCRIPTION:
-        description = description[: MAX_DESCRIPTION - 1] + "…"
     licenses = license_text.build(dataset, ctx, with_texts=False)
     rule = access.classify(dataset, ctx)
     url = landing_url(ctx.config, dataset.doi)
@@ -49,7 +46,7 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "url": url,
         "name": dataset.title,
         "alternateName": dataset.short_name,
-        "description": description,
+        "description": _description(dataset),
         "version": dataset.version,
         "keywords": dataset.keywords or None,
         "creator": [agent(author) for author in dataset.authors],
@@ -63,11 +60,7 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "isAccessibleForFree": rule.open,
         "conditionsOfAccess": None if rule.open else rule.conditions(url),
         "includedInDataCatalog": {"@type": "DataCatalog", "name": ctx.config.site_name, "url": ctx.config.site_url},
-        "citation": [
-            {"@type": "CreativeWork", "@id": doi_url(work.doi) if work.doi else work.url,
-             **({"name": " ".join(work.citation.split())} if work.citation else {})}
-            for work in dataset.related if work.relation in ("is-described-by", "is-supplement-to") or work.must_cite
-        ] or None,
+        "citation": _citations(dataset) or None,
         "funder": [{"@type": "Organization", "name": grant.funder, **({"@id": grant.funder_id} if grant.funder_id else {})}
                    for grant in dataset.funding] or None,
         "image": [ctx.config.site_url + page_path(dataset.doi) + image_name(image.file) for image in dataset.images] or None,
@@ -79,6 +72,19 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         node["creativeWorkStatus"] = "Withdrawn"
         node["expires"] = dataset.withdrawal.date.isoformat()
     return {key: value for key, value in node.items() if value is not None}
+
+
+def _description(dataset: Dataset) -> str:
+    """The description on one line, within what Google Dataset Search reads."""
+    description = " ".join(dataset.description.split())
+    return description[: MAX_DESCRIPTION - 1] + "…" if len(description) > MAX_DESCRIPTION else description
+
+
+def _citations(dataset: Dataset) -> list[dict[str, Any]]:
+    """The works that describe the dataset or that its licenses ask to cite, as schema.org `citation`."""
+    return [{"@type": "CreativeWork", "@id": doi_url(work.doi) if work.doi else work.url,
+             **({"name": " ".join(work.citation.split())} if work.citation else {})}
+            for work in dataset.related if work.relation in ("is-described-by", "is-supplement-to") or work.must_cite]
 
 
 def _usage_info(dataset: Dataset, ctx: RenderContext, url: str) -> list[dict[str, Any]]:
