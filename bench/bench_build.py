@@ -71,7 +71,9 @@ deidentification:
   where: at the caregiver before disclosure
 licenses:
   - id: controlled-access
+    version: "1.1"
   - id: aida-by
+    version: "1.1"
 """
 
 MKDOCS_YML = """\

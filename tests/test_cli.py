@@ -20,6 +20,18 @@ def test_check_passes_on_the_real_register():
     assert (result.returncode, result.stdout, result.stderr) == (0, "6 records checked: no problems.\n", "")
 
 
+def test_the_benchmarks_generated_register_passes_the_check(tmp_path: Path):
+    """bench/ measures valid records only: a rule that the generated record breaks must be caught here, not there."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from bench_build import make_register
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    make_register(tmp_path / "register", 3)
+    result = run("check", cwd=tmp_path / "register")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "3 records checked: no problems.\n", "")
+
+
 def test_check_prints_every_problem_and_exits_1(register):
     root = register({
         "a.yaml": MINIMAL.format(name="a").replace("status: completed", "status: done"),
