@@ -47,7 +47,8 @@ def _output_paths(catalog: Catalog) -> None:
                     ("images", i, "file"), f"the image's file name becomes part of its web address, and {error}"))
         for path, where, what in dataset_outputs(entry.dataset):
             claim = _Claim(entry, where, what, path)
-            parents = [str(parent) for parent in PurePosixPath(path).parents][:-1]
+            parts = path.split("/")  # the folders the file is in, innermost first (paths are plain: paths.checked)
+            parents = ["/".join(parts[:end]) for end in range(len(parts) - 1, 0, -1)]
             other = files.get(path) or folders.get(path) or next((files[p] for p in parents if p in files), None)
             if other and not _told(claim, other):
                 _collision(claim, other)
