@@ -84,11 +84,12 @@ theme:
 nav:
   - Home: index.md
 plugins:
-  - search
 {plugin}"""
+# The register brings its own search (Pagefind); the control is a plain MkDocs site with MkDocs' search.
 PLUGIN = """  - dataset-register:
       doi_prefix: "10.23698"
 """
+CONTROL_PLUGINS = "  - search\n"
 
 
 def run(command: list[str], cwd: Path) -> tuple[float, int]:
@@ -130,7 +131,7 @@ def make_control(root: Path, register_root: Path) -> None:
             size = len(content.head + content.body) if isinstance(content, Page) else len(str(content))
             body = "# A plain page\n\n" + paragraph * (size // len(paragraph) + 1)
             target.write_text(body[: max(size, 40)])
-    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin="") + "not_in_nav: |\n  /10.23698/\n  /licenses/\n")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin=CONTROL_PLUGINS) + "not_in_nav: |\n  /10.23698/\n  /licenses/\n")
 
 
 def measure(count: int) -> dict[str, float]:

@@ -8,7 +8,6 @@ as front matter or Markdown.
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import re
 from pathlib import Path
@@ -25,10 +24,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.build import site, verify
+from generator.build.search_index import write_search_index
 from generator.check import catalog as catalog_module
 from generator.config import SiteConfig
 from generator.errors import Problem, RecordErrors, RegisterError
 from generator.model.licenses import load_library
+from generator.paths import SEARCH_PAGE
 from generator.render.page import Page as SitePage
 
 log = logging.getLogger("mkdocs.plugins.dataset-register")
@@ -70,6 +71,12 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             Path(config.config_file_path).resolve().parent, config.site_name, config.site_url, dict(self.config),
             dict(config.extra or {}),
         )
+        if "search" in config.plugins or "material/search" in config.plugins:  # the theme renames it
+            raise PluginError(
+                "mkdocs.yml: remove 'search' from plugins: the register has its own search (Pagefind), which "
+                "a visitor downloads only in the pieces a query needs, while MkDocs' search sends its whole "
+                "index with every first page view")
+        config.extra["register_search_page"] = SEARCH_PAGE  # where the header's search box sends a query
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         config.extra_css.append("assets/register.css")
         config.extra_javascript.append("assets/register.js")
@@ -131,11 +138,9 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         if generated.noindex:
             meta["robots"] = "noindex, nofollow"
         if generated.noindex or generated.search_exclude:
-            meta["search"] = {"exclude": True}
+            meta["register_search_exclude"] = True  # the theme leaves the page unmarked for Pagefind
         elif generated.search_terms:
-            # Material's search indexes a page's tags in a field weighed a thousand times its title, so a
-            # dataset's short name and DOI as tags rank its page first (no tags plugin: nothing shows on the page).
-            meta["tags"] = list(generated.search_terms)
+            meta["register_search_terms"] = str(escape(" ".join(generated.search_terms)))
         page.meta = meta
         if generated.updated:
             page.update_date = generated.updated  # the sitemap's lastmod: the record's date, not the build's
@@ -151,7 +156,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         server.watch(str(self.settings.licenses_dir))
         return server
 
-    @event_priority(-100)  # after the search plugin has written its index
+    @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.problems:
             _show_problems(Path(config.site_dir), self.problems)
@@ -159,6 +164,10 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         hidden = site.hidden_paths(self.catalog)
         if hidden:
             _drop_hidden(Path(config.site_dir), hidden)
+        try:
+            write_search_index(Path(config.site_dir))
+        except RegisterError as error:
+            raise PluginError(error.format_message()) from None
 
 
 def read_mkdocs_yml(config_file: Path) -> dict[str, Any]:
@@ -192,7 +201,7 @@ def _show_problems(site_dir: Path, problems: list[Problem]) -> None:
 
 
 def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:
-    """Remove preview pages from the sitemap and the search index; their pages stay reachable by URL."""
+    """Remove preview pages and redirects from the sitemap; their pages stay reachable by URL (the theme keeps them out of search)."""
     sitemap = site_dir / "sitemap.xml"
     if sitemap.is_file():
         text = sitemap.read_text(encoding="utf-8")
@@ -203,9 +212,4 @@ def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:
         sitemap.write_text(kept, encoding="utf-8")
         with gzip.GzipFile(site_dir / "sitemap.xml.gz", "wb", mtime=0) as compressed:
             compressed.write(kept.encode("utf-8"))
-    index = site_dir / "search" / "search_index.json"
-    if index.is_file():
-        data = json.loads(index.read_text(encoding="utf-8"))
-        # Whole paths are compared: a preview at 10.1/a/ must not hide 10.1/a/b/.
-        data["docs"] = [doc for doc in data["docs"] if doc["location"].split("#")[0] not in hidden]
-        index.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+

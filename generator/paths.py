@@ -15,6 +15,8 @@ from pathlib import PurePosixPath
 from generator.config import SiteConfig
 
 THUMBNAIL = "thumbnail.jpg"  # the list's picture of a dataset, beside its landing page
+SEARCH_PAGE = "search/"  # the search results page; every page's header sends its query there
+SEARCH_BUNDLE = "pagefind/"  # Pagefind's index and scripts, written after the build
 
 
 def checked(path: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -97,6 +99,18 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site_dir
 
 
+def search_index(site: Path) -> dict[str, str]:
+    """The pages the site's search (Pagefind) indexed: site path -> the text it indexed.
+
+    Pagefind writes one gzip-compressed fragment per page: its own signature, then JSON.
+    """
+    pages = {}
+    for fragment in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        pages[data["url"].lstrip("/")] = data["content"]
+    return pages
+
+
 MKDOCS_YML = """\
 site_name: Test register
 site_url: https://register.example.org/
@@ -105,7 +119,6 @@ theme:
 nav:
   - Datasets: index.md
 plugins:
-  - search
   - dataset-register:
       doi_prefix: "10.23698"
       publisher: Test Data Hub

@@ -10,13 +10,16 @@ from test_browser import base_url, browser  # noqa: F401 (fixtures shared with t
 
 PAGES = ["", "10.23698/aida/example-full/", "10.23698/aida/ctpa/", "10.23698/aida/example-withdrawn/",
          "10.23698/aida/example-preview/", "metrics/", "collections/", "collections/phantoms/", "licenses/",
-         "licenses/aida-by/1.0/", "record-format/", "contributing/", "registration/", "10.23698/case-names/", "404.html"]
+         "licenses/aida-by/1.0/", "record-format/", "contributing/", "registration/", "10.23698/case-names/", "404.html",
+         "search/?q=lung"]
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path or "home")
 def test_no_serious_accessibility_problem(browser: Browser, base_url: str, path: str):  # noqa: F811
     page = browser.new_page()
     page.goto(base_url + path)
+    if path.startswith("search/"):  # with its results shown
+        page.locator(".pagefind-ui__result").first.wait_for(timeout=10_000)
     violations = Axe().run(page).response["violations"]
     serious = [(v["id"], v["nodes"][0]["html"][:120]) for v in violations if v["impact"] in ("serious", "critical")]
     page.close()

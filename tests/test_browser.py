@@ -159,27 +159,49 @@ def test_filtering_sorting_and_a_shared_filter_url(page: Page, base_url: str):
 ])
 def test_search_finds_datasets_by_doi_author_and_description(page: Page, base_url: str, query: str, expected: str):
     page.goto(base_url + "metrics/")  # search works from any page
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").press_sequentially(query, delay=20)
-    page.get_by_text(expected).first.wait_for(timeout=10_000)
-    titles = [text.split("\n")[0] for text in page.locator(".md-search-result__item").all_inner_texts()]
-    assert expected in titles
+    results = _search_results(page, query)
+    titles = page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title").all_inner_texts()
+    assert results and expected in titles
 
 
 def _search_results(page: Page, query: str) -> list[str]:
-    """The pages the site's search lists for a query, best first, as site paths."""
-    page.keyboard.press("/")
-    page.locator("input.md-search__input").press_sequentially(query, delay=20)
-    links = page.locator(".md-search-result__item > a")
+    """The pages the site's search lists for a query, best first, as site paths: asked in the header's box."""
+    page.locator("#dr-search-query").fill(query)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    links = page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title > a")
     links.first.wait_for(timeout=10_000)
-    found: list[str] = []
-    for _ in range(50):  # until the list of the whole query stands still (each key press searches again)
-        page.wait_for_timeout(200)
-        shown = [urlsplit(href).path.lstrip("/") for href in links.evaluate_all("links => links.map(a => a.href)")]
-        if shown and shown == found:
-            return shown
-        found = shown
-    raise AssertionError(f"the search results for {query!r} kept changing: {found}")
+    more = page.locator("button.pagefind-ui__button")  # Pagefind shows five results, then "Load more results"
+    while more.count():
+        shown = links.count()
+        more.click()
+        page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result-inner').length > {shown}")
+    return [urlsplit(href).path.lstrip("/") for href in links.evaluate_all("links => links.map(a => a.href)")]
+
+
+def test_a_page_load_fetches_no_part_of_the_search_index(page: Page, base_url: str):
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+    page.goto(base_url + "10.23698/aida/ctpa/")
+    page.wait_for_load_state("networkidle")
+    assert fetched and not [path for path in fetched if "/pagefind/" in path or "search" in path], fetched
+    _search_results(page, "lymph nodes")  # a query fetches Pagefind and only the index pieces it needs
+    assert any(path.endswith("/pagefind/pagefind.js") for path in fetched)
+    assert not any(path.endswith("search_index.json") for path in fetched)
+
+
+def test_on_a_phone_the_search_button_opens_the_search_page(browser: Browser, base_url: str):
+    context_ = browser.new_context(viewport={"width": 375, "height": 667})
+    page = context_.new_page()
+    page.goto(base_url + "10.23698/aida/drske/")
+    assert not page.locator("#dr-search-query").is_visible()
+    page.get_by_role("link", name="Search", exact=True).click()
+    page.wait_for_url("**/search/")
+    page.locator(".pagefind-ui__search-input").fill("CTPA")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
+    assert page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title").first.inner_text() == (
+        "Computed Tomography Pulmonary Angiography (CTPA) data")
+    context_.close()
 
 
 @pytest.mark.parametrize("query, landing, documentation", [
@@ -214,6 +236,7 @@ SCREENS = {
     "metrics": "metrics/",
     "collection": "collections/phantoms/",
     "record-format": "record-format/",
+    "search": "search/?q=lung",
     "not-found": "404.html",  # what the web server sends for an unknown address
 }
 VIEWPORTS = {"desktop": (1280, 800), "phone": (375, 667)}

@@ -38,7 +38,7 @@ from generator.errors import Problem
 from generator.model.record import Dataset, LicenseRef
 from generator.source.loader import SourceDoc, parse_text
 
-from conftest import CASES, ENV, MINIMAL, case_settings, make_register, mkdocs_build
+from conftest import CASES, ENV, MINIMAL, case_settings, make_register, mkdocs_build, search_index
 
 # --- the payload families ----------------------------------------------------------------------
 # Each script payload calls alert(): Chromium reports every dialog, so a payload that runs is counted.
@@ -300,7 +300,7 @@ def _equals_at_depth_one(text: str) -> typing.Iterator[int]:
 
 def test_a_hidden_record_whose_doi_is_a_prefix_hides_only_itself(hostile_site):
     _, site, _ = hostile_site
-    locations = {doc["location"] for doc in json.loads((site / "search" / "search_index.json").read_text())["docs"]}
+    locations = set(search_index(site))
     assert "10.23698/hostile/" not in locations
     assert {f"10.23698/hostile/p{n}/" for n in range(len(PAYLOADS))} <= locations
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")

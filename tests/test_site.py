@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from conftest import MINIMAL, ROOT, make_register, mkdocs_build
+from conftest import MINIMAL, ROOT, make_register, mkdocs_build, search_index
 
 
 class _Links(HTMLParser):
@@ -72,8 +72,9 @@ def test_a_preview_is_built_but_listed_nowhere(site: Path):
     page = (site / "10.23698/aida/example-preview/index.html").read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "This dataset is not published yet" in page
-    for listing in ("index.html", "sitemap.xml", "search/search_index.json"):
+    for listing in ("index.html", "sitemap.xml"):
         assert "example-preview" not in (site / listing).read_text(encoding="utf-8"), listing
+    assert not [path for path in search_index(site) if "example-preview" in path]
     assert "example-full" in (site / "sitemap.xml").read_text(encoding="utf-8")
 
 
@@ -93,9 +94,25 @@ def test_every_license_version_has_a_stable_page(site: Path):
             assert (site / "licenses" / template.parent.name / version.name.removesuffix(".md.j2") / "index.html").is_file()
 
 
-def test_search_index_finds_datasets(site: Path):
-    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
-    assert any(doc["location"].startswith("10.23698/aida/ctpa/") for doc in docs)
+def test_mkdocs_own_search_is_refused_with_the_fix(tmp_path: Path):
+    root = make_register(tmp_path / "register", {"minimal.yaml": MINIMAL})
+    settings = root / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n  - search\n"), encoding="utf-8")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 1
+    assert ("mkdocs.yml: remove 'search' from plugins: the register has its own search (Pagefind), which a visitor "
+            "downloads only in the pieces a query needs, while MkDocs' search sends its whole index with every first "
+            "page view") in result.stderr
+
+
+def test_the_search_index_holds_every_public_page_and_no_other(site: Path):
+    indexed = search_index(site)
+    assert "10.23698/aida/ctpa/" in indexed and "record-format/" in indexed and "licenses/aida-by/1.1/" in indexed
+    # A dataset's short name and DOI come first, where Pagefind weighs them most (see main.html).
+    assert indexed["10.23698/aida/ctpa/"].startswith("CTPA 10.23698/aida/ctpa. Computed Tomography")
+    assert "search/" not in indexed and "" not in indexed  # the search page itself and the home list
+    assert not [path for path in indexed if "example-preview" in path]
+    assert "¶" not in "".join(indexed.values())  # the headings' permalink signs
 
 
 def test_hostile_text_becomes_no_executable_content(tmp_path: Path):

@@ -139,3 +139,21 @@
     start();
   }
 })();
+
+// The search page: Pagefind's interface, started with the query the header's search box sent (?q=).
+(function () {
+  "use strict";
+  var element = document.getElementById("dr-search");
+  if (!element || typeof window.PagefindUI !== "function") { return; }
+  var ui = new window.PagefindUI({
+    element: "#dr-search", bundlePath: element.getAttribute("data-bundle"), showImages: false,
+    // Result links are absolute paths: the site's own, wherever it is served (a project site lives under a path).
+    baseUrl: new URL(element.getAttribute("data-root"), window.location.href).pathname, showSubResults: true, resetStyles: false,
+    translations: { placeholder: "Title, short name, DOI, author, words" }
+  });
+  // Pagefind's box has only a placeholder; a screen reader needs its name.
+  var input = element.querySelector(".pagefind-ui__search-input");
+  if (input) { input.setAttribute("aria-label", "Search the datasets and the documentation"); }
+  var query = new URLSearchParams(window.location.search).get("q");
+  if (query) { ui.triggerSearch(query); }
+})();

@@ -11,6 +11,7 @@ from generator.check.catalog import Catalog
 from generator.model.record import Dataset
 from generator.parallel import fork_map
 from generator.paths import (
+    SEARCH_PAGE,
     api_path,
     checked,
     image_path,
@@ -19,7 +20,19 @@ from generator.paths import (
     root_from,
     thumbnail_path,
 )
-from generator.render import RenderContext, api, dcat, dump_json, home, landing, license_page, license_text, overview, reference
+from generator.render import (
+    RenderContext,
+    api,
+    dcat,
+    dump_json,
+    home,
+    landing,
+    license_page,
+    license_text,
+    overview,
+    reference,
+    search,
+)
 from generator.render.formats import OUTPUTS
 from generator.render.license_text import license_page_path
 from generator.render.page import Page
@@ -73,6 +86,7 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     tree["feed.xml"] = api.atom(public, ctx)
     tree["robots.txt"] = api.robots(ctx)
     tree["metrics/index.md"] = overview.metrics(public)
+    tree[SEARCH_PAGE + "index.md"] = search.page()
     for path, page in overview.collections(public, catalog.config).items():
         tree[path] = page
     tree["licenses/index.md"] = license_page.render_index(catalog.licenses)
@@ -121,6 +135,6 @@ def redirects(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]:
 
 
 def hidden_paths(catalog: Catalog) -> set[str]:
-    """Site paths of preview pages and redirects, to be kept out of the sitemap and the search index."""
+    """Site paths of preview pages and redirects, to be kept out of the sitemap (the theme keeps them out of search)."""
     previews = {page_path(entry.dataset.doi) for entry in catalog.entries if entry.dataset.hidden}
     return previews | {old + "/" for entry in catalog.entries for old in entry.dataset.old_paths}
