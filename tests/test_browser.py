@@ -190,6 +190,23 @@ def test_a_page_load_fetches_no_part_of_the_search_index(page: Page, base_url: s
     assert not any(path.endswith("search_index.json") for path in fetched)
 
 
+def test_search_results_link_inside_a_site_served_under_a_path(browser: Browser, site: Path, tmp_path: Path):
+    """A project site (https://org.github.io/register/) has its pages under a path; results must keep it."""
+    (tmp_path / "register").symlink_to(site, target_is_directory=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/register/search/?q=ctpa")
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
+        links = page.locator(".pagefind-ui__result-link").evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+        assert links[0] == "/register/10.23698/aida/ctpa/" and all(link.startswith("/register/") for link in links), links
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_on_a_phone_the_search_button_opens_the_search_page(browser: Browser, base_url: str):
     context_ = browser.new_context(viewport={"width": 375, "height": 667})
     page = context_.new_page()
