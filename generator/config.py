@@ -96,6 +96,8 @@ class SiteConfig:
     # mkdocs.yml's `collections:`; None when the setting is not given, and every name a record uses is then a
     # collection titled after its name (docs/collection-settings.md).
     collections: tuple[Collection, ...] | None = None
+    # The home list shows this many datasets per page; the other pages follow at paths.list_page_path.
+    list_page_size: int = 200
 
     def collection(self, slug: str) -> Collection:
         """The collection a record names: as the setting describes it, or titled after its name."""
@@ -137,6 +139,10 @@ class SiteConfig:
             if not iri.startswith(ELI) or any(char.isspace() for char in iri):
                 raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.applicable_legislation: expected the European Legislation "
                                     f"Identifier of a legal act, such as {ELI}reg/2025/327/oj; found {iri!r}")
+        page_size = options.get("list_page_size", 200)
+        if not isinstance(page_size, int) or isinstance(page_size, bool) or page_size < 1:
+            raise RegisterError(f"mkdocs.yml: {PLUGIN_NAME}.list_page_size: expected a whole number of datasets per "
+                                f"page of the list, such as 200; found {page_size!r}")
         hub = (extra or {}).get("hub")
         contact = hub.get("contact") if isinstance(hub, dict) else None
         return cls(
@@ -155,6 +161,7 @@ class SiteConfig:
             contact_email=str(contact) if contact else None,
             landing_url_slash=options.get("landing_url_slash", True) is not False,
             collections=_collections(options.get("collections")),
+            list_page_size=page_size,
         )
 
 

@@ -59,6 +59,8 @@ class RegisterPluginConfig(Config):
     """Legal acts that apply to the register's data, as ELI IRIs, for HealthDCAT-AP (docs/dcat.md)."""
     landing_url_slash = c.Type(bool, default=True)
     """Landing URLs end in "/"; false keeps the URLs a migrated register registered without one."""
+    list_page_size = c.Type(int, default=200)
+    """Datasets per page of the home list; the list's filters gather the other pages when used."""
     collections = c.Optional(c.Type(dict))
     """The collections records may name: {name: {title, description, url, access}} (docs/collection-settings.md)."""
 

@@ -62,6 +62,11 @@ def landing_url(config: SiteConfig, doi: str) -> str:
     return url if config.landing_url_slash else url.removesuffix("/")
 
 
+def list_page_path(number: int) -> str:
+    """Site path of a page of the home list: the home page itself, then list/2/, list/3/ …"""
+    return "" if number == 1 else f"list/{number}/"
+
+
 def collection_path(slug: str) -> str:
     """Site path of a collection's page, e.g. collections/phantoms/."""
     return f"collections/{slug}/"

@@ -19,7 +19,7 @@ from generator.build import verify
 from generator.build.site import context
 from generator.render import styles
 
-from conftest import case_settings
+from conftest import MINIMAL, case_settings, make_register, mkdocs_build
 
 CHROMIUM = "/usr/bin/chromium"
 # As the machine's notes advise: no background traffic, which this closed network would refuse.
@@ -205,6 +205,59 @@ def test_search_results_link_inside_a_site_served_under_a_path(browser: Browser,
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def paged_url(tmp_path_factory: pytest.TempPathFactory):
+    """A register of five datasets whose list shows two per page: the home page, list/2/ and list/3/."""
+    root = tmp_path_factory.mktemp("paged")
+    records = {}
+    for number, letter in enumerate("ABCDE", start=1):
+        text = MINIMAL.replace("{name}", f"paged-{letter.lower()}").replace("A minimal dataset", f"Dataset {letter}")
+        text = text.replace("published: 2020-01-01", f"published: 2020-0{number}-01")
+        records[f"paged-{letter.lower()}.yaml"] = text + ("modalities: [CT]\n" if letter == "E" else "")
+    register = make_register(root / "register", records)
+    settings = register / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "      list_page_size: 2\n", encoding="utf-8")
+    result = mkdocs_build(register, root / "site")
+    assert result.returncode == 0, result.stderr
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root / "site")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def _titles(page: Page) -> list[str]:
+    return page.locator(".dr-card:not([hidden]) h2").all_inner_texts()
+
+
+def test_a_long_list_comes_in_pages_that_work_without_javascript(browser: Browser, paged_url: str):
+    context_ = browser.new_context(java_script_enabled=False)
+    page = context_.new_page()
+    page.goto(paged_url)
+    assert _titles(page) == ["Dataset A", "Dataset B"]
+    assert page.locator(".dr-pages").first.inner_text() == "Page 1 of 3: 1 2 3 · Next page"
+    page.locator(".dr-pages").first.get_by_role("link", name="Next page").click()
+    assert page.url == paged_url + "list/2/" and _titles(page) == ["Dataset C", "Dataset D"]
+    page.get_by_role("link", name="Dataset C").click()
+    assert page.url == paged_url + "10.23698/paged-c/" and page.locator("h1").first.inner_text() == "Dataset C"
+    context_.close()
+
+
+def test_the_filters_of_a_paged_list_cover_every_dataset(page: Page, paged_url: str):
+    page.goto(paged_url)
+    assert page.locator(".dr-count").inner_text() == "2 of 5 datasets shown"
+    page.select_option("select[name=sort]", "year")
+    page.wait_for_function("document.querySelectorAll('.dr-card:not([hidden])').length === 5")
+    assert _titles(page) == ["Dataset E", "Dataset D", "Dataset C", "Dataset B", "Dataset A"]
+    assert page.locator(".dr-count").inner_text() == "5 of 5 datasets shown"
+    assert not page.locator(".dr-pages").first.is_visible()  # the whole list is on this page now
+    page.get_by_role("link", name="Dataset E").click()  # a card fetched from list/3/ links where it did there
+    assert page.url == paged_url + "10.23698/paged-e/"
+    page.goto(paged_url + "?modality=CT")  # a shared filter fetches the other pages by itself
+    page.wait_for_function("document.querySelector('.dr-count').textContent === '1 of 5 datasets shown'")
+    assert _titles(page) == ["Dataset E"]
 
 
 def test_on_a_phone_the_search_button_opens_the_search_page(browser: Browser, base_url: str):

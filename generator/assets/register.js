@@ -91,11 +91,67 @@
       if (select.selectedIndex < 0) { select.selectedIndex = 0; }  // a value the list does not have
     });
 
-    function apply() {
+    // A large list comes in pages; the other pages are fetched once, the first time the list is
+    // filtered or sorted, and their cards join this page's, so that the filters cover every dataset.
+    var more = (list.getAttribute("data-more") || "").split(" ").filter(Boolean);
+    var total = Number(list.getAttribute("data-total")) || 0;
+    var gathering = null;
+
+    function absolute(card, base) {
+      card.querySelectorAll("[href]").forEach(function (element) {
+        element.setAttribute("href", new URL(element.getAttribute("href"), base).href);
+      });
+      card.querySelectorAll("[src]").forEach(function (element) {
+        element.setAttribute("src", new URL(element.getAttribute("src"), base).href);
+      });
+      return card;
+    }
+
+    function gather() {
+      if (!more.length) { return Promise.resolve(); }
+      if (!gathering) {
+        count.textContent = "Loading the whole list …";
+        gathering = Promise.all(more.map(function (path) {
+          var url = new URL(path, window.location.href);
+          return fetch(url).then(function (response) {
+            if (!response.ok) { throw new Error(String(response.status)); }
+            return response.text();
+          }).then(function (text) {
+            var page = new DOMParser().parseFromString(text, "text/html");
+            return Array.prototype.map.call(page.querySelectorAll(".dr-cards > li"), function (card) {
+              return absolute(document.importNode(card, true), url);
+            });
+          });
+        })).then(function (pages) {
+          pages.forEach(function (page) { page.forEach(function (card) { list.appendChild(card); cards.push(card); }); });
+          document.querySelectorAll(".dr-pages").forEach(function (nav) { nav.hidden = true; });
+          more = [];
+        });
+      }
+      return gathering;
+    }
+
+    function wantedFacets() {
       var wanted = {};
       selects.forEach(function (select) {
         if (select.name !== "sort" && select.value) { wanted[select.name] = select.value; }
       });
+      return wanted;
+    }
+
+    function apply() {
+      if (more.length && (Object.keys(wantedFacets()).length || form.elements.sort.value !== "title")) {
+        gather().then(show, function () {
+          count.textContent = "The rest of the list could not be loaded: the filters cover this page only; " +
+            "the page links below show the others.";
+        });
+      } else {
+        show();
+      }
+    }
+
+    function show() {
+      var wanted = wantedFacets();
       var shown = 0;
       var askedWithdrawn = wanted.status === "Withdrawn" || wanted.access === "Not available: withdrawn";
       cards.forEach(function (card) {
@@ -109,7 +165,7 @@
       });
       var sort = form.elements.sort.value;
       cards.slice().sort(ORDER[sort] || ORDER.title).forEach(function (card) { list.appendChild(card); });
-      var listed = cards.filter(function (card) {
+      var listed = more.length ? total : cards.filter(function (card) {
         return askedWithdrawn || !card.classList.contains("dr-card-withdrawn");
       }).length;
       count.textContent = shown + " of " + listed + " datasets shown";

@@ -64,7 +64,8 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     """Every generated file of the site, keyed by its path relative to the docs folder."""
     ctx = context(catalog)
     tree = _Tree()
-    tree["index.md"] = home.render([entry.dataset for entry in catalog.public], ctx)
+    for path, page in home.render([entry.dataset for entry in catalog.public], ctx).items():
+        tree[path] = page
     for files in fork_map(lambda entry: dataset_files(entry.dataset, ctx), catalog.entries):
         for path, content in files.items():
             tree[path] = content

@@ -1,11 +1,18 @@
-"""The register's home page: every public dataset (withdrawn ones only on request), with facets and sorting in the browser."""
+"""The register's home page: every public dataset (withdrawn ones only on request), with facets and sorting in the browser.
+
+A large register's list is split into pages of `list_page_size` datasets (by title), so that the first
+page stays small; each page links to the others, which is the list without JavaScript. The filters
+on the first page fetch the other pages when first used, and then filter and sort the whole list.
+"""
 
 from __future__ import annotations
+
+import functools
 
 import nh3
 
 from generator.model.record import Dataset
-from generator.paths import doi_url, page_path, thumbnail_path
+from generator.paths import doi_url, list_page_path, page_path, root_from, thumbnail_path
 from generator.render import RenderContext, access, conditions, template_env
 from generator.render.page import Page
 
@@ -37,27 +44,47 @@ def summary(dataset: Dataset, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def render(public: list[Dataset], ctx: RenderContext) -> Page:
-    """The home page, index.md."""
+def _page_link(root: str, number: int) -> str:
+    """The link to a page of the list from a page whose way back to the site root is `root`."""
+    return (root + list_page_path(number)) or "./"
+
+
+def render(public: list[Dataset], ctx: RenderContext) -> dict[str, Page]:
+    """The pages of the list, by site path: the home page (index.md), then list/2/index.md and on."""
     datasets = sorted(public, key=lambda ds: ds.title.lower())
     facets = {dataset.doi: facet_values(dataset, ctx) for dataset in datasets}
     options: dict[str, list[str]] = {
         facet: sorted({value for values in facets.values() for value in values[facet]}, key=str.lower) for facet in FACETS
     }
-    html = _env.get_template("home.html.j2").render(
-        site_name=ctx.config.site_name,
-        datasets=datasets,
-        facets=facets,
-        levels={dataset.doi: access.classify(dataset, ctx).level for dataset in datasets},
-        synthetic_count=sum(ds.synthetic and ds.status != "withdrawn" for ds in datasets),
-        facet_labels={facet: label for facet, label in FACETS.items() if options[facet]},
-        options=options,
-        page_path=page_path,
-        doi_url=doi_url,
-        summary=summary,
-        thumbnail=lambda ds: thumbnail_path(ds.doi) if ds.images else None,
-        joined=lambda values: "|".join(values),
-    )
-    # The list repeats every dataset's summary; leaving it out of the search index keeps the index small
-    # (the browser loads it with the first page) and sends searches to the datasets' own pages.
-    return Page(title=ctx.config.site_name, body=html, search_exclude=True)
+    size = ctx.config.list_page_size
+    chunks = [datasets[start:start + size] for start in range(0, len(datasets), size)] or [[]]
+    listed = [ds for ds in datasets if ds.status != "withdrawn"]
+    pages: dict[str, Page] = {}
+    for number, chunk in enumerate(chunks, start=1):
+        path = list_page_path(number)
+        root = root_from(path) if path else ""
+        html = _env.get_template("home.html.j2").render(
+            site_name=ctx.config.site_name,
+            number=number,
+            page_count=len(chunks),
+            page_link=functools.partial(_page_link, root),
+            root=root,
+            datasets=chunk,
+            listed_count=len(listed),
+            withdrawn_count=len(datasets) - len(listed),
+            facets=facets,
+            levels={dataset.doi: access.classify(dataset, ctx).level for dataset in chunk},
+            synthetic_count=sum(ds.synthetic for ds in listed),
+            facet_labels={facet: label for facet, label in FACETS.items() if options[facet]},
+            options=options,
+            page_path=page_path,
+            doi_url=doi_url,
+            summary=summary,
+            thumbnail=lambda ds: thumbnail_path(ds.doi) if ds.images else None,
+            joined=lambda values: "|".join(values),
+        )
+        title = ctx.config.site_name if number == 1 else f"{ctx.config.site_name}: page {number} of {len(chunks)}"
+        # The list repeats every dataset's summary; leaving it out of the search index sends searches to
+        # the datasets' own pages.
+        pages[(path or "") + ("index.md")] = Page(title=title, body=html, search_exclude=True)
+    return pages
