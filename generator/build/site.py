@@ -6,6 +6,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
+from generator.build.render_cache import RenderCache
 from generator.build.thumbnails import thumbnail
 from generator.check.catalog import Catalog
 from generator.model.record import Dataset
@@ -66,7 +67,7 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     tree = _Tree()
     for path, page in home.render([entry.dataset for entry in catalog.public], ctx).items():
         tree[path] = page
-    for files in fork_map(lambda entry: dataset_files(entry.dataset, ctx), catalog.entries):
+    for files in _dataset_files_cached(catalog, ctx):
         for path, content in files.items():
             tree[path] = content
     thumbnails = catalog.config.root / ".cache" / "thumbnails"
@@ -102,6 +103,19 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     if guide.is_file():
         tree["contributing.md"] = guide.read_text(encoding="utf-8")
     return dict(tree)
+
+
+def _dataset_files_cached(catalog: Catalog, ctx: RenderContext) -> list[dict[str, Page | str]]:
+    """Every dataset's files, in catalog order: from the render cache where nothing they come from changed."""
+    cache = RenderCache(catalog.config.root / ".cache" / "render", ctx)
+    keys = [cache.key(entry.dataset) for entry in catalog.entries]
+    found = [cache.get(key) for key in keys]
+    missing = [index for index, files in enumerate(found) if files is None]
+    for index, files in zip(missing, fork_map(lambda index: dataset_files(catalog.entries[index].dataset, ctx), missing), strict=True):
+        cache.put(keys[index], files)
+        found[index] = files
+    cache.keep_only(keys)
+    return [files for files in found if files is not None]
 
 
 def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]:

@@ -57,6 +57,15 @@ def links(dataset: Dataset, ctx: RenderContext) -> list[Link]:
     return found
 
 
+def linked(dataset: Dataset, ctx: RenderContext) -> list[Dataset]:
+    """The other records of the register whose facts `links` shows for this dataset (titles, version links).
+
+    A dataset's outputs depend on these besides the record itself: the render cache keys on them.
+    """
+    dois = {work.doi for work in dataset.related if work.doi} | {doi for doi, _ in _inverse(ctx).get(dataset.doi, [])}
+    return [ctx.datasets[doi] for doi in sorted(dois) if doi in ctx.datasets and doi != dataset.doi]
+
+
 _INDEX: dict[int, tuple[weakref.ref[RenderContext], dict[str, list[tuple[str, str]]]]] = {}
 
 

@@ -1,0 +1,116 @@
+"""The render cache reuses a dataset's files only while nothing they come from has changed.
+
+Each kind of input is changed in turn (the record, a record it links to, a license template it uses,
+the settings, the code) and exactly the datasets whose files depend on it are rendered again; a build
+from the cache equals a build without it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import config
+from generator.build import render_cache, site, verify
+
+from conftest import MINIMAL, make_register
+
+
+def record(name: str, title: str, extra: str = "", license_id: str = "aida-by") -> str:
+    return (MINIMAL.replace("{name}", name).replace("A minimal dataset", title).replace("id: aida-by", f"id: {license_id}")
+            + extra)
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> Path:
+    return make_register(tmp_path / "register", {
+        "old.yaml": record("old", "The first version"),
+        "new.yaml": record("new", "The second version", "related:\n  - doi: 10.23698/old\n    relation: is-new-version-of\n"
+                                                         "    type: dataset\n"),
+        "other.yaml": record("other", "An unrelated dataset", license_id="aida"),
+    })
+
+
+def build(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, object], list[str]]:
+    """The site's tree, and the DOIs rendered (not taken from the cache) while building it."""
+    rendered: list[str] = []
+    render = site.dataset_files
+
+    def counting(dataset, ctx):  # type: ignore[no-untyped-def]
+        rendered.append(dataset.doi)
+        return render(dataset, ctx)
+
+    monkeypatch.setattr(site, "dataset_files", counting)
+    tree = site.build_tree(verify.load_catalog(config.load(root / "mkdocs.yml")))
+    return tree, sorted(rendered)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+ALL = ["10.23698/new", "10.23698/old", "10.23698/other"]
+
+
+def test_a_second_build_renders_nothing_and_equals_a_build_without_the_cache(register: Path, monkeypatch):
+    cold, rendered = build(register, monkeypatch)
+    assert rendered == ALL
+    cached, rendered = build(register, monkeypatch)
+    assert rendered == [] and cached == cold
+    assert len(list((register / ".cache" / "render").glob("*.json"))) == 3
+
+
+def test_an_edited_record_renders_only_itself(register: Path, monkeypatch):
+    build(register, monkeypatch)
+    edit(register / "datasets" / "other.yaml", "only the keys a record needs", "only the keys, edited")
+    tree, rendered = build(register, monkeypatch)
+    assert rendered == ["10.23698/other"]
+    assert "only the keys, edited" in tree["10.23698/other/index.md"].body  # type: ignore[attr-defined]
+    assert len(list((register / ".cache" / "render").glob("*.json"))) == 3  # the old entry is gone
+
+
+def test_a_linked_record_renders_both(register: Path, monkeypatch):
+    """The new version's page names the old one by its title, and the old one links to its successor."""
+    build(register, monkeypatch)
+    edit(register / "datasets" / "old.yaml", "The first version", "The first version, renamed")
+    tree, rendered = build(register, monkeypatch)
+    assert rendered == ["10.23698/new", "10.23698/old"]
+    assert "The first version, renamed" in tree["10.23698/new/index.md"].body  # type: ignore[attr-defined]
+
+
+def test_a_license_renders_the_datasets_under_it(register: Path, monkeypatch):
+    """(A published version's wording cannot change, register check refuses it; its summary can.)"""
+    build(register, monkeypatch)
+    edit(register / "licenses" / "aida" / "license.yaml", "Free for use within AIDA", "Free for use within AIDA only")
+    tree, rendered = build(register, monkeypatch)
+    assert rendered == ["10.23698/other"]
+    assert "Free for use within AIDA only" in tree["10.23698/other/index.md"].body  # type: ignore[attr-defined]
+
+
+def test_a_setting_renders_everything(register: Path, monkeypatch):
+    build(register, monkeypatch)
+    edit(register / "mkdocs.yml", "publisher: Test Data Hub", "publisher: Another Data Hub")
+    tree, rendered = build(register, monkeypatch)
+    assert rendered == ALL
+    assert "Another Data Hub" in tree["10.23698/other/citation.bib"]  # type: ignore[operator]
+
+
+def test_changed_code_renders_everything(register: Path, monkeypatch):
+    build(register, monkeypatch)
+    monkeypatch.setattr(render_cache, "code_fingerprint", lambda: "another version of the register")
+    _, rendered = build(register, monkeypatch)
+    assert rendered == ALL
+
+
+def test_a_damaged_entry_is_rendered_again(register: Path, monkeypatch):
+    cold, _ = build(register, monkeypatch)
+    for entry in (register / ".cache" / "render").glob("*.json"):
+        entry.write_text("{not json", encoding="utf-8")
+    tree, rendered = build(register, monkeypatch)
+    assert rendered == ALL and tree == cold
+    shutil.rmtree(register / ".cache")
+    assert build(register, monkeypatch) == (cold, ALL)
