@@ -288,6 +288,13 @@ def test_a_datasets_short_name_and_doi_find_its_page_before_the_documentation(pa
     assert documentation in results  # the documentation matches too: the order is what is tested
 
 
+def test_a_body_part_finds_the_datasets_of_it_first(page: Page, base_url: str):
+    page.goto(base_url + "metrics/")
+    results = _search_results(page, "lung")
+    lung = {"10.23698/aida/ctpa/", "10.23698/aida/example-full/"}  # the test register's datasets with that organ
+    assert set(results[:len(lung)]) == lung and "metrics/" in results, results
+
+
 def test_searching_the_documentation_still_finds_the_documentation_first(page: Page, base_url: str):
     page.goto(base_url + "metrics/")
     results = _search_results(page, "data sharing policy")

@@ -109,7 +109,7 @@ def test_the_search_index_holds_every_public_page_and_no_other(site: Path):
     indexed = search_index(site)
     assert "10.23698/aida/ctpa/" in indexed and "record-format/" in indexed and "licenses/aida-by/1.1/" in indexed
     # A dataset's short name and DOI come first, where Pagefind weighs them most (see main.html).
-    assert indexed["10.23698/aida/ctpa/"].startswith("CTPA 10.23698/aida/ctpa. Computed Tomography")
+    assert indexed["10.23698/aida/ctpa/"].startswith("CTPA 10.23698/aida/ctpa Lung Computed tomography (CT)")
     assert "search/" not in indexed and "" not in indexed  # the search page itself and the home list
     assert not [path for path in indexed if "example-preview" in path]
     assert "¶" not in "".join(indexed.values())  # the headings' permalink signs

@@ -117,6 +117,16 @@ def _described_by() -> tuple[Any, ...]:
     return DESCRIBED_BY
 
 
+def search_terms(dataset: Dataset) -> tuple[str, ...]:
+    """What the site's search weighs most on a dataset's page: its short name and DOI, so that they find it
+    before the documentation, and what it is of (organs, modalities, keywords), so that a search for a
+    body part or a kind of image lists the datasets of it before pages that only mention it."""
+    terms = [dataset.short_name, dataset.doi, *(organ.name for organ in dataset.organs),
+             *(modality(code) for code in dataset.modalities),
+             *dataset.keywords]
+    return tuple(dict.fromkeys(term for term in terms if term))
+
+
 def render(dataset: Dataset, ctx: RenderContext) -> Page:
     """The landing page, with the machine-readable <head> of head.render."""
     path = page_path(dataset.doi)
@@ -158,5 +168,5 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
     )
     return Page(title=dataset.title, body=html, description=dataset.description.strip().split("\n\n")[0][:300],
                 head=head.render(dataset, ctx), noindex=dataset.hidden,
-                search_terms=tuple(term for term in (dataset.short_name, dataset.doi) if term),
+                search_terms=search_terms(dataset),
                 updated=(dataset.modified or dataset.published).isoformat())
