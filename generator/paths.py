@@ -17,6 +17,10 @@ from generator.config import SiteConfig
 THUMBNAIL = "thumbnail.jpg"  # the list's picture of a dataset, beside its landing page
 SEARCH_PAGE = "search/"  # the search results page; every page's header sends its query there
 SEARCH_BUNDLE = "pagefind/"  # Pagefind's index and scripts, written after the build
+# The folders of the register's own pages at the top of the site; a record's old page path cannot be
+# in one (tests/test_site.py keeps this equal to what a build writes).
+SITE_FOLDERS = frozenset({"api", "assets", "collections", "contributing", "licenses", "list", "metrics", "pagefind",
+                          "record-format", "schema", "search"})
 
 
 def checked(path: str) -> str:

@@ -8,7 +8,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from conftest import MINIMAL, ROOT, make_register, mkdocs_build, search_index
+from generator import config
+from generator.build import site as site_tree
+from generator.build import verify
+from generator.paths import SITE_FOLDERS
+
+from conftest import MINIMAL, ROOT, case_settings, make_register, mkdocs_build, search_index
 
 
 class _Links(HTMLParser):
@@ -202,3 +207,21 @@ def test_a_license_to_sign_is_offered_filled_in(site: Path):
     assert agreement.startswith("# Data use agreement: Synthetic chest CT phantom")
     assert "<https://doi.org/10.23698/aida/example-full>" in agreement and "Linköping University" in agreement
     assert not (site / "10.23698/aida/ctpa/agreement.txt").exists()
+
+
+def test_the_site_folders_that_old_paths_may_not_use_are_the_ones_a_build_writes():
+    catalog = verify.load_catalog(case_settings())
+    redirects = {old.split("/")[0] for entry in catalog.entries for old in entry.dataset.old_paths}
+    written = {path.split("/")[0].removesuffix(".md") for path in site_tree.build_tree(catalog)
+               if not path.startswith("10.") and ("/" in path or path.endswith(".md")) and path != "index.md"} - redirects
+    # Pagefind writes its folder after the build; list/ is there for a long list, contributing/ with a CONTRIBUTING.md.
+    assert written <= SITE_FOLDERS and SITE_FOLDERS - written <= {"pagefind", "list", "contributing"}
+
+
+def test_an_old_path_inside_the_registers_own_pages_is_refused_at_its_line(tmp_path: Path):
+    record = MINIMAL.replace("{name}", "moved") + "old_paths: [search/moved]\n"
+    root = make_register(tmp_path / "register", {"moved.yaml": record})
+    _, problems = verify.check(config.load(root / "mkdocs.yml"))
+    assert [(problem.line, problem.key, problem.message) for problem in problems] == [
+        (19, "old_paths[0]", "search/ holds the register's own pages, so an old page cannot be kept there; "
+                             "remove this path (links to it will not be redirected), found 'search/moved'")]

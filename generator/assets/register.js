@@ -142,15 +142,16 @@
     function apply() {
       if (more.length && (Object.keys(wantedFacets()).length || form.elements.sort.value !== "title")) {
         gather().then(show, function () {
-          count.textContent = "The rest of the list could not be loaded: the filters cover this page only; " +
-            "the page links below show the others.";
+          gathering = null;  // the next change tries again
+          show(true);
+          count.textContent += " on this page: the rest of the list could not be loaded; the page links show it.";
         });
       } else {
         show();
       }
     }
 
-    function show() {
+    function show(thisPageOnly) {
       var wanted = wantedFacets();
       var shown = 0;
       var askedWithdrawn = wanted.status === "Withdrawn" || wanted.access === "Not available: withdrawn";
@@ -165,7 +166,7 @@
       });
       var sort = form.elements.sort.value;
       cards.slice().sort(ORDER[sort] || ORDER.title).forEach(function (card) { list.appendChild(card); });
-      var listed = more.length ? total : cards.filter(function (card) {
+      var listed = more.length && !thisPageOnly ? total : cards.filter(function (card) {
         return askedWithdrawn || !card.classList.contains("dr-card-withdrawn");
       }).length;
       count.textContent = shown + " of " + listed + " datasets shown";
@@ -182,9 +183,6 @@
   }
 
   function start() {
-    // The theme's search dialog has no name of its own; screen readers announce this one.
-    var dialog = document.querySelector(".md-search[role=dialog]");
-    if (dialog && !dialog.getAttribute("aria-label")) { dialog.setAttribute("aria-label", "Search"); }
     init();
     initFilters();
   }

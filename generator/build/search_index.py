@@ -1,7 +1,7 @@
 """The site's search index: Pagefind, run over the finished HTML pages.
 
 Pagefind reads every page marked `data-pagefind-body` (the theme marks all but the ones kept out of
-search: previews, redirects, the search page itself) and writes a chunked index beside them, in
+search: previews, redirects, the pages of the list, the search page itself) and writes a chunked index beside them, in
 paths.SEARCH_BUNDLE. It runs as the `pagefind` program of the pinned `pagefind[bin]` package.
 """
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 from pydantic_core import PydanticCustomError
 
 from generator import identifiers, vocabularies
+from generator.paths import SITE_FOLDERS
 
 
 def _rule(check: Callable[[str], tuple[Any, str | None]]) -> BeforeValidator:
@@ -67,7 +68,12 @@ def _old_path(value: str) -> tuple[str, str | None]:
     """A page path of an earlier site, e.g. 10.23698/aida/brln-old: safe path segments, as a DOI suffix is."""
     path = value.strip("/").lower()
     error = identifiers.suffix_error(path)
-    return path, f"an old page path becomes a folder of the site, and {error}" if error else None
+    if error:
+        return path, f"an old page path becomes a folder of the site, and {error}"
+    if path.split("/")[0] in SITE_FOLDERS:
+        return path, (f"{path.split('/')[0]}/ holds the register's own pages, so an old page cannot be kept there; "
+                      "remove this path (links to it will not be redirected)")
+    return path, None
 
 
 def _modality(value: str) -> tuple[str, str | None]:

@@ -56,9 +56,11 @@ def render(public: list[Dataset], ctx: RenderContext) -> dict[str, Page]:
     options: dict[str, list[str]] = {
         facet: sorted({value for values in facets.values() for value in values[facet]}, key=str.lower) for facet in FACETS
     }
+    # The pages hold the listed datasets; withdrawn ones, shown only when asked for, follow on the last page.
     size = ctx.config.list_page_size
-    chunks = [datasets[start:start + size] for start in range(0, len(datasets), size)] or [[]]
     listed = [ds for ds in datasets if ds.status != "withdrawn"]
+    chunks = [listed[start:start + size] for start in range(0, len(listed), size)] or [[]]
+    chunks[-1] = chunks[-1] + [ds for ds in datasets if ds.status == "withdrawn"]
     pages: dict[str, Page] = {}
     for number, chunk in enumerate(chunks, start=1):
         path = list_page_path(number)
@@ -83,7 +85,7 @@ def render(public: list[Dataset], ctx: RenderContext) -> dict[str, Page]:
             thumbnail=lambda ds: thumbnail_path(ds.doi) if ds.images else None,
             joined=lambda values: "|".join(values),
         )
-        title = ctx.config.site_name if number == 1 else f"{ctx.config.site_name}: page {number} of {len(chunks)}"
+        title = ctx.config.site_name if number == 1 else f"Datasets, page {number} of {len(chunks)}"  # the theme adds the site
         # The list repeats every dataset's summary; leaving it out of the search index sends searches to
         # the datasets' own pages.
         pages[(path or "") + ("index.md")] = Page(title=title, body=html, search_exclude=True)

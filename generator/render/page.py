@@ -20,7 +20,7 @@ class Page:
     head: str = ""
     noindex: bool = False  # a preview: kept out of search engines, the sitemap and the search index
     search_exclude: bool = False  # kept out of the site's search index only
-    # Words that find this page before any other in the site's search (a dataset's short name and DOI).
+    # Words that find this page before others in the site's search (a dataset's short name, DOI, organs, modalities, keywords).
     search_terms: tuple[str, ...] = ()
     updated: str = ""  # when what the page shows last changed (YYYY-MM-DD), for the sitemap; the build date if empty
 
