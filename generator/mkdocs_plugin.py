@@ -214,4 +214,3 @@ def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:
         sitemap.write_text(kept, encoding="utf-8")
         with gzip.GzipFile(site_dir / "sitemap.xml.gz", "wb", mtime=0) as compressed:
             compressed.write(kept.encode("utf-8"))
-

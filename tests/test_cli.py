@@ -17,7 +17,8 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
 
 def test_check_passes_on_the_real_register():
     result = run("check")
-    assert (result.returncode, result.stdout, result.stderr) == (0, "6 records checked: no problems.\n", "")
+    count = len(list((ROOT / "datasets").glob("*.yaml")))  # a contributor's new record keeps this true
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"{count} records checked: no problems.\n", "")
 
 
 def test_the_benchmarks_generated_register_passes_the_check(tmp_path: Path):

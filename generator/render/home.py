@@ -64,7 +64,7 @@ def render(public: list[Dataset], ctx: RenderContext) -> dict[str, Page]:
     pages: dict[str, Page] = {}
     for number, chunk in enumerate(chunks, start=1):
         path = list_page_path(number)
-        root = root_from(path) if path else ""
+        root = root_from(path)
         html = _env.get_template("home.html.j2").render(
             site_name=ctx.config.site_name,
             number=number,
@@ -88,5 +88,5 @@ def render(public: list[Dataset], ctx: RenderContext) -> dict[str, Page]:
         title = ctx.config.site_name if number == 1 else f"Datasets, page {number} of {len(chunks)}"  # the theme adds the site
         # The list repeats every dataset's summary; leaving it out of the search index sends searches to
         # the datasets' own pages.
-        pages[(path or "") + ("index.md")] = Page(title=title, body=html, search_exclude=True)
+        pages[path + "index.md"] = Page(title=title, body=html, search_exclude=True)
     return pages
