@@ -2,7 +2,8 @@
 
 Generated pages arrive as Page objects and are given to MkDocs as they are: their title and flags go
 straight into page.meta and their HTML straight into page.content, so no record text is ever parsed
-as front matter or Markdown.
+as front matter or Markdown. A dataset's page waits in the render cache (StoredPage) and its HTML is
+read only while MkDocs writes that page, so memory does not grow with the register.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from generator.build import site, verify
+from generator.build.render_cache import StoredPage, StoredText
 from generator.build.search_index import write_search_index
 from generator.check import catalog as catalog_module
 from generator.config import SiteConfig
@@ -112,17 +116,20 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             # Dataset and license pages stay out of the navigation: a navigation with every page
             # in it is rendered into every page, which makes the build grow with the square of the count.
             inclusion = InclusionLevel.INCLUDED if path == "index.md" else InclusionLevel.NOT_IN_NAV
-            if isinstance(content, Path):
-                files.append(File.generated(config, path, abs_src_path=str(content), inclusion=inclusion))
+            if isinstance(content, Path | StoredText | StoredPage):
+                # Copied from where it lies (a stored page is read by the hooks below); its time of change
+                # is what `mkdocs serve --dirty` compares, so a page rendered again is the one rebuilt.
+                source = content if isinstance(content, Path) else content.file
+                files.append(File.generated(config, path, abs_src_path=str(source), inclusion=inclusion))
             else:
                 # A Page's file has no text: MkDocs reads the page from the object, in the hooks below.
                 text = "" if isinstance(content, SitePage) else content
                 files.append(File.generated(config, path, content=text, inclusion=inclusion))
         return files
 
-    def _generated_page(self, page: Page) -> SitePage | None:
+    def _generated_page(self, page: Page) -> SitePage | StoredPage | None:
         content = self.tree.get(page.file.src_uri) if page.file.generated_by is not None else None
-        return content if isinstance(content, SitePage) else None
+        return content if isinstance(content, SitePage | StoredPage) else None
 
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
         return "" if self._generated_page(page) else None
@@ -135,8 +142,6 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         meta: dict[str, Any] = {"title": str(escape(generated.title))}
         if generated.description:
             meta["description"] = str(escape(generated.description))
-        if generated.head:
-            meta["register_head"] = generated.head
         if generated.noindex:
             meta["robots"] = "noindex, nofollow"
         if generated.noindex or generated.search_exclude:
@@ -146,12 +151,24 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         page.meta = meta
         if generated.updated:
             page.update_date = generated.updated  # the sitemap's lastmod: the record's date, not the build's
-        # The body is finished HTML: Python-Markdown gets nothing to do, and the HTML comes in on_page_content.
+        # The body is finished HTML: Python-Markdown gets nothing to do, and the HTML comes in on_page_context.
         return ""
 
-    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
         generated = self._generated_page(page)
-        return generated.body if generated else html
+        if generated is not None:  # MkDocs reads every page before writing any: the HTML is fetched only now
+            finished = generated.load() if isinstance(generated, StoredPage) else generated
+            page.content = finished.body
+            if finished.head:
+                page.meta["register_head"] = finished.head
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self._generated_page(page) is not None:
+            page.content = None  # written: let the HTML go
+            page.meta.pop("register_head", None)
+        return output
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         server.watch(str(self.settings.datasets_dir))

@@ -11,7 +11,7 @@ import pytest
 
 from generator import config
 from generator.build import verify
-from generator.build.site import build_tree, context
+from generator.build.site import build_tree, context, loaded
 from generator.errors import RegisterError
 from generator.render import api, home, landing
 
@@ -56,7 +56,7 @@ def test_without_the_setting_every_name_is_a_collection_titled_after_it(register
     root = register({"a.yaml": _record("a", "[lung-cohort]")})
     register_catalog, problems = verify.check(config.load(root / "mkdocs.yml"))
     assert problems == []
-    tree = build_tree(register_catalog)
+    tree = loaded(build_tree(register_catalog))
     assert "<h1>Lung cohort</h1>" in tree["collections/lung-cohort/index.md"].body  # type: ignore[union-attr]
 
 
@@ -66,7 +66,7 @@ def test_every_place_that_shows_a_collection_shows_its_title(register):
     register_catalog = verify.load_catalog(settings)
     ctx = context(register_catalog)
     dataset = register_catalog.entries[0].dataset
-    tree = build_tree(register_catalog)
+    tree = loaded(build_tree(register_catalog))
 
     facts = dict(landing.facts(dataset, ctx)["About this record"])
     assert str(facts["Collections"]) == ('<a href="../../collections/lung-cohort/">The Lung Cohort</a>, '
@@ -93,7 +93,7 @@ def test_every_place_that_shows_a_collection_shows_its_title(register):
 
 def test_a_collection_of_the_setting_without_datasets_has_its_page(register):
     root = register({"a.yaml": _record("a", "[teaching]")})
-    tree = build_tree(verify.load_catalog(_with_setting(root)))
+    tree = loaded(build_tree(verify.load_catalog(_with_setting(root))))
     assert "No published dataset belongs to this collection yet." in tree["collections/lung-cohort/index.md"].body  # type: ignore[union-attr]
     assert '<a href="lung-cohort/">The Lung Cohort</a> (0 datasets)' in tree["collections/index.md"].body  # type: ignore[union-attr]
 

@@ -295,9 +295,9 @@ def test_membership_flags_become_collections_and_the_setting_is_proposed(tmp_pat
     strip_notes(register)
     from generator import config
     from generator.build import verify
-    from generator.build.site import build_tree
+    from generator.build.site import build_tree, loaded
 
-    tree = build_tree(verify.load_catalog(config.load(settings)))
+    tree = loaded(build_tree(verify.load_catalog(config.load(settings))))
     page = tree["collections/lungscreen/index.md"]
     assert page.title == "Lung Screening Study datasets"  # type: ignore[union-attr]
     assert 'href="https://lungscreen.example.org/data-access/">Access procedure</a>' in page.body  # type: ignore[union-attr]

@@ -177,7 +177,7 @@ def test_a_published_record_must_name_its_version_and_a_preview_follows_the_sett
     ]
     draft = register.find("10.23698/draft")
     assert draft is not None
-    assert "licenses/aida-by/1.0/" in site.build_tree(register)["10.23698/draft/index.md"].body
+    assert "licenses/aida-by/1.0/" in site.loaded(site.build_tree(register))["10.23698/draft/index.md"].body
 
 
 def test_an_unknown_version_in_the_setting_is_reported(tmp_path: Path, monkeypatch):
@@ -218,7 +218,7 @@ def test_publishing_a_new_version_changes_no_published_dataset(tmp_path: Path, m
     monkeypatch.chdir(root)
     settings = config.load(root / "mkdocs.yml")
     register = verify.load_catalog(settings)
-    before = license_parts(site.build_tree(register))
+    before = license_parts(site.loaded(site.build_tree(register)))
     published = [entry for entry in register.entries if not entry.dataset.hidden]
     assert len(published) >= 5 and sum(path.endswith("datacite.json") for path in before) == len(register.entries)
 
@@ -234,7 +234,7 @@ def test_publishing_a_new_version_changes_no_published_dataset(tmp_path: Path, m
     (root / "mkdocs.yml").write_text(re.sub(r': "1\.1"', ': "9.0"', mkdocs), encoding="utf-8")
 
     register = verify.load_catalog(config.load(root / "mkdocs.yml"))
-    after = license_parts(site.build_tree(register))
+    after = license_parts(site.loaded(site.build_tree(register)))
     for entry in register.entries:
         assert all(license.version != "9.0" for license in entry.dataset.licenses)
     changed = sorted(path for path in before if before[path] != after.get(path))
@@ -259,7 +259,7 @@ def test_a_records_own_license_text_is_shown_as_written_and_named_in_datacite(tm
     monkeypatch.chdir(root)
     register, problems = verify.check(config.load(root / "mkdocs.yml"))
     assert [str(p) for p in problems] == []
-    tree = site.build_tree(register)
+    tree = site.loaded(site.build_tree(register))
     page = str(tree["10.23698/vindr/index.md"])
     section = page.split('<section aria-labelledby="licenses"', 1)[1].split("</section>", 1)[0]
     assert "<h3>VinDr data use agreement</h3>" in section and "own license text, word for word" in section

@@ -58,14 +58,17 @@ def test_the_full_example_uses_every_key():
     assert ("withdrawal", "successor") in withdrawn.value_marks
 
 
-def test_forked_rendering_gives_the_same_site_as_rendering_in_one_process(monkeypatch):
+def test_forked_rendering_gives_the_same_site_as_rendering_in_one_process(monkeypatch, tmp_path: Path):
     from generator import parallel
     from generator.build import site
+    from generator.build.render_cache import RenderCache
 
     register = verify.load_catalog(SETTINGS)
-    sequential = site.build_tree(register)
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
-    assert site.build_tree(register) == sequential
+    monkeypatch.setattr(site, "RenderCache", lambda folder, ctx: RenderCache(tmp_path / "sequential", ctx))
+    sequential = site.loaded(site.build_tree(register))
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # rendered again, by forked workers that store what they render
+    monkeypatch.setattr(site, "RenderCache", lambda folder, ctx: RenderCache(tmp_path / "forked", ctx))
+    assert site.loaded(site.build_tree(register)) == sequential
     assert verify.check(SETTINGS)[1] == []
 
 

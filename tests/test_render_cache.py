@@ -43,7 +43,7 @@ def build(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, object
         return render(dataset, ctx)
 
     monkeypatch.setattr(site, "dataset_files", counting)
-    tree = site.build_tree(verify.load_catalog(config.load(root / "mkdocs.yml")))
+    tree = site.loaded(site.build_tree(verify.load_catalog(config.load(root / "mkdocs.yml"))))
     return tree, sorted(rendered)
 
 
@@ -61,7 +61,7 @@ def test_a_second_build_renders_nothing_and_equals_a_build_without_the_cache(reg
     assert rendered == ALL
     cached, rendered = build(register, monkeypatch)
     assert rendered == [] and cached == cold
-    assert len(list((register / ".cache" / "render").glob("*.json"))) == 3
+    assert len(list((register / ".cache" / "render").glob("*/manifest.json"))) == 3
 
 
 def test_an_edited_record_renders_only_itself(register: Path, monkeypatch):
@@ -70,7 +70,7 @@ def test_an_edited_record_renders_only_itself(register: Path, monkeypatch):
     tree, rendered = build(register, monkeypatch)
     assert rendered == ["10.23698/other"]
     assert "only the keys, edited" in tree["10.23698/other/index.md"].body  # type: ignore[attr-defined]
-    assert len(list((register / ".cache" / "render").glob("*.json"))) == 3  # the old entry is gone
+    assert len(list((register / ".cache" / "render").glob("*/manifest.json"))) == 3  # the old entry is gone
 
 
 def test_a_linked_record_renders_both(register: Path, monkeypatch):
@@ -108,9 +108,38 @@ def test_changed_code_renders_everything(register: Path, monkeypatch):
 
 def test_a_damaged_entry_is_rendered_again(register: Path, monkeypatch):
     cold, _ = build(register, monkeypatch)
-    for entry in (register / ".cache" / "render").glob("*.json"):
+    for entry in (register / ".cache" / "render").glob("*/manifest.json"):
         entry.write_text("{not json", encoding="utf-8")
     tree, rendered = build(register, monkeypatch)
     assert rendered == ALL and tree == cold
     shutil.rmtree(register / ".cache")
     assert build(register, monkeypatch) == (cold, ALL)
+
+
+def test_a_missing_file_of_an_entry_renders_that_dataset_again(register: Path, monkeypatch):
+    cold, _ = build(register, monkeypatch)
+    entry = next(path.parent for path in (register / ".cache" / "render").glob("*/manifest.json")
+                 if "10.23698/other/index.md" in path.read_text(encoding="utf-8"))
+    (entry / "0").unlink()
+    tree, rendered = build(register, monkeypatch)
+    assert rendered == ["10.23698/other"] and tree == cold
+
+
+def test_the_build_keeps_only_references_to_what_it_rendered(register: Path):
+    """Memory stays flat: the tree points into the cache, and what it points at is what was rendered."""
+    catalog = verify.load_catalog(config.load(register / "mkdocs.yml"))
+    tree = site.build_tree(catalog)
+    page, bib = tree["10.23698/other/index.md"], tree["10.23698/other/citation.bib"]
+    assert isinstance(page, render_cache.StoredPage) and isinstance(bib, render_cache.StoredText)
+    fresh = site.dataset_files(catalog.find("10.23698/other").dataset, site.context(catalog))  # type: ignore[union-attr]
+    assert page.load() == fresh["10.23698/other/index.md"] and bib.load() == fresh["10.23698/other/citation.bib"]
+
+
+def test_a_cache_that_cannot_be_written_still_builds(register: Path, monkeypatch):
+    cold, _ = build(register, monkeypatch)
+    shutil.rmtree(register / ".cache")
+    (register / ".cache").write_text("a file where the cache folder would be", encoding="utf-8")
+    tree, rendered = build(register, monkeypatch)
+    assert rendered == ALL and tree == cold
+    assert isinstance(site.build_tree(verify.load_catalog(config.load(register / "mkdocs.yml")))["10.23698/other/index.md"],
+                      site.Page)

@@ -3,8 +3,13 @@
 A dataset's files (its landing page and the files beside it) are a pure function of the register's
 code (and the packages it uses), its settings, the templates of the licenses it names, the validated record and the records it
 links to or that link to it (render/related.linked). The cache key is a hash of all of these, so an edit to any of them
-renders the dataset again; an entry is a JSON file in .cache/render/ (JSON, not pickle, so that a cache
-restored from elsewhere can hold no code). Entries a build did not use are removed after it.
+renders the dataset again. Entries a build did not use are removed after it.
+
+The cache is also where a build puts what it renders: an entry is a folder in .cache/render/ holding each
+file as it will be published (a page as JSON: data, not pickle, so that a cache restored from elsewhere can
+hold no code), and the build keeps only references to them (StoredPage, StoredText). Memory then stays flat
+however many datasets there are, and a file's modification time says when it was last rendered, which is
+what `mkdocs serve --dirty` compares to rebuild only the pages that changed.
 """
 
 from __future__ import annotations
@@ -14,8 +19,11 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import os
+import shutil
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model.record import Dataset
@@ -23,7 +31,39 @@ from generator.render import RenderContext, related
 from generator.render.page import Page
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the generator package: its code, templates and assets
-Files = dict[str, Page | str]
+
+
+@dataclass(frozen=True)
+class StoredText:
+    """A rendered text file in the cache, copied into the site as it is."""
+
+    file: Path
+
+    def load(self) -> str:
+        return self.file.read_bytes().decode("utf-8")  # as written: RIS ends its lines in CR LF
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A rendered page in the cache: the fields the site builder needs first in memory, its head and body in `file`."""
+
+    file: Path
+    title: str
+    description: str
+    noindex: bool
+    search_exclude: bool
+    search_terms: tuple[str, ...]
+    updated: str
+
+    def load(self) -> Page:
+        parts = json.loads(self.file.read_text(encoding="utf-8"))
+        return Page(title=self.title, body=parts["body"], description=self.description, head=parts["head"],
+                    noindex=self.noindex, search_exclude=self.search_exclude, search_terms=self.search_terms,
+                    updated=self.updated)
+
+
+Rendered = dict[str, Page | str]
+Stored = dict[str, StoredPage | StoredText]
 
 
 @functools.cache
@@ -68,30 +108,63 @@ class RenderCache:
         parts += [other.model_dump_json() for other in related.linked(dataset, self.ctx)]
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    def get(self, key: str) -> Files | None:
+    def get(self, key: str) -> Stored | None:
         """The files stored under `key`, or None (also for an entry that cannot be read)."""
+        entry = self.folder / key
         try:
-            stored = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            return {path: Page(**{**item["page"], "search_terms": tuple(item["page"]["search_terms"])})
-                    if "page" in item else item["text"] for path, item in stored.items()}
+            manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+            stored: Stored = {}
+            for path, item in manifest.items():
+                file = entry / item["file"]
+                if not file.is_file():
+                    return None
+                stored[path] = (StoredPage(file=file, **{**item["page"], "search_terms": tuple(item["page"]["search_terms"])})
+                                if "page" in item else StoredText(file))
+            return stored
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
-    def put(self, key: str, files: Files) -> None:
-        """Store the files under `key`; a cache that cannot be written only makes the next build slower."""
-        stored = {path: {"page": dataclasses.asdict(content)} if isinstance(content, Page) else {"text": content}
-                  for path, content in files.items()}
-        temporary = self.folder / f"{key}.json.tmp"
+    def put(self, key: str, files: Rendered) -> Stored | Rendered:
+        """Store the files under `key` and return references to them; a cache that cannot be written
+        only costs memory and the next build's time, so then the files themselves come back."""
+        entry, temporary = self.folder / key, self.folder / f"{key}.tmp{os.getpid()}"
+        manifest: dict[str, dict[str, object]] = {}
+        stored: Stored = {}
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
-            temporary.replace(self.folder / f"{key}.json")  # whole or not at all, if a build is stopped midway
+            temporary.mkdir(parents=True, exist_ok=True)
+            for number, (path, content) in enumerate(files.items()):
+                name = str(number)
+                if isinstance(content, Page):
+                    fields = dataclasses.asdict(content)
+                    parts = {"head": fields.pop("head"), "body": fields.pop("body")}
+                    (temporary / name).write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
+                    manifest[path] = {"file": name, "page": fields}
+                    stored[path] = StoredPage(file=entry / name, **fields)
+                else:
+                    (temporary / name).write_bytes(content.encode("utf-8"))
+                    manifest[path] = {"file": name}
+                    stored[path] = StoredText(entry / name)
+            (temporary / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+            shutil.rmtree(entry, ignore_errors=True)  # an entry that could not be read
+            try:
+                temporary.rename(entry)  # whole or not at all, if a build is stopped midway
+            except OSError:  # another build stored the same files meanwhile
+                shutil.rmtree(temporary)
         except OSError:
-            temporary.unlink(missing_ok=True)
+            shutil.rmtree(temporary, ignore_errors=True)
+            return files
+        return stored
 
     def keep_only(self, keys: Iterable[str]) -> None:
-        """Remove the entries a build did not use, so that the cache holds one register's worth."""
-        wanted = {f"{key}.json" for key in keys}
-        for path in self.folder.glob("*.json") if self.folder.is_dir() else []:
+        """Remove the entries a build did not use (and any left half-written), so that the cache holds one register's worth."""
+        wanted = set(keys)
+        for path in self.folder.iterdir() if self.folder.is_dir() else []:
             if path.name not in wanted:
-                path.unlink(missing_ok=True)
+                if path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    path.unlink(missing_ok=True)
+
+
+MANIFEST = "manifest.json"
+

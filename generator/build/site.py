@@ -6,7 +6,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from generator.build.render_cache import RenderCache
+from generator.build.render_cache import RenderCache, Rendered, Stored, StoredPage, StoredText
 from generator.build.thumbnails import thumbnail
 from generator.check.catalog import Catalog
 from generator.model.record import Dataset
@@ -39,8 +39,9 @@ from generator.render.license_text import license_page_path
 from generator.render.page import Page
 from generator.render.schema import record_schema
 
-# A finished HTML page; text to write (Markdown only for the record-format and contributor pages); a file to copy.
-Content = Page | str | Path
+# A finished HTML page; text to write (Markdown only for the record-format and contributor pages); a file to copy;
+# a page or text file in the render cache (render_cache.load reads it).
+Content = Page | str | Path | StoredPage | StoredText
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
@@ -105,20 +106,29 @@ def build_tree(catalog: Catalog) -> dict[str, Content]:
     return dict(tree)
 
 
-def _dataset_files_cached(catalog: Catalog, ctx: RenderContext) -> list[dict[str, Page | str]]:
-    """Every dataset's files, in catalog order: from the render cache where nothing they come from changed."""
+def loaded(tree: dict[str, Content]) -> dict[str, Page | str | Path]:
+    """The tree with every file stored in the render cache read back; for tests and tools: a build reads them one at a time."""
+    return {path: content.load() if isinstance(content, StoredPage | StoredText) else content for path, content in tree.items()}
+
+
+def _dataset_files_cached(catalog: Catalog, ctx: RenderContext) -> list[Stored | Rendered]:
+    """Every dataset's files, in catalog order: from the render cache where nothing they come from changed.
+
+    The rest are rendered on all cores, and each worker stores its files in the cache as it goes and
+    sends back only references to them, so the rendered register is never held in memory at once.
+    """
     cache = RenderCache(catalog.config.root / ".cache" / "render", ctx)
     keys = [cache.key(entry.dataset) for entry in catalog.entries]
-    found = [cache.get(key) for key in keys]
+    found: list[Stored | Rendered | None] = [cache.get(key) for key in keys]
     missing = [index for index, files in enumerate(found) if files is None]
-    for index, files in zip(missing, fork_map(lambda index: dataset_files(catalog.entries[index].dataset, ctx), missing), strict=True):
-        cache.put(keys[index], files)
+    rendered = fork_map(lambda index: cache.put(keys[index], dataset_files(catalog.entries[index].dataset, ctx)), missing)
+    for index, files in zip(missing, rendered, strict=True):
         found[index] = files
     cache.keep_only(keys)
     return [files for files in found if files is not None]
 
 
-def dataset_files(dataset: Dataset, ctx: RenderContext) -> dict[str, Page | str]:
+def dataset_files(dataset: Dataset, ctx: RenderContext) -> Rendered:
     """The generated files of one dataset: its landing page, and its metadata and citations beside it.
 
     Rendering is most of the register's share of a build, so build_tree spreads it over the cores.
