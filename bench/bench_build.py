@@ -4,7 +4,10 @@ For each N it reports the check time, the build time, milliseconds per dataset p
 memory of the build, and the build time of a control site whose dataset pages are replaced by
 plain Markdown pages of the same size, so the register's own overhead shows as a ratio; then a
 rebuild with nothing changed (every dataset's files from the render cache) and one after editing
-one record.
+one record. When `jekyll` is installed (Debian: apt install jekyll), Jekyll builds the control's
+pages too, cold and again with its cache, beside ours in the same run. It is compared on the pages
+alone: with a dataset's nine companion files Jekyll's own bookkeeping of static files grows with
+the square of their number, which would measure that rather than the building of pages.
 
     python bench/bench_build.py            # N = 100, 1000, 5000
     python bench/bench_build.py 100 1000   # chosen sizes
@@ -141,6 +144,22 @@ def make_control(root: Path, register_root: Path) -> None:
     (root / "mkdocs.yml").write_text(MKDOCS_YML.format(plugin=CONTROL_PLUGINS) + "not_in_nav: |\n  /10.23698/\n  /licenses/\n")
 
 
+def make_jekyll(root: Path, control: Path) -> None:
+    """The control's Markdown pages as a Jekyll site with Jekyll's default theme (minima), pretty URLs as MkDocs makes them.
+
+    Like the register's dataset pages, which stay out of MkDocs' navigation, only the home page is in the
+    theme's header: minima otherwise links every page from every page.
+    """
+    root.mkdir(parents=True)
+    (root / "_config.yml").write_text("title: Benchmark register\ntheme: minima\nplugins: [jekyll-seo-tag]\n"
+                                      "markdown: kramdown\npermalink: pretty\nheader_pages: [index.md]\n"
+                                      "defaults:\n  - scope: {path: \"\"}\n    values: {layout: page}\n")
+    for page in (control / "docs").rglob("*.md"):
+        target = root / page.relative_to(control / "docs")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("---\ntitle: A plain page\n---\n" + page.read_text())
+
+
 def measure(count: int) -> dict[str, float]:
     python = sys.executable
     repeat = int(os.environ.get("REPEAT", 3 if count <= 1000 else 1))
@@ -148,8 +167,12 @@ def measure(count: int) -> dict[str, float]:
         register, control = Path(tmp) / "register", Path(tmp) / "control"
         make_register(register, count)
         make_control(control, register)
+        jekyll = shutil.which("jekyll")
+        if jekyll:
+            make_jekyll(Path(tmp) / "jekyll", control)
         checks, builds, plains, peaks, cached, edited = [], [], [], [], [], []
-        cpu: dict[str, list[float]] = {"build": [], "plain": [], "cached": [], "edited": []}
+        cpu: dict[str, list[float]] = {"build": [], "plain": [], "cached": [], "edited": [], "jekyll": [], "jekyll_cached": []}
+        wall: dict[str, list[float]] = {"jekyll": [], "jekyll_cached": []}
         build_command = [python, "-m", "mkdocs", "build", "--strict", "-q"]
         record = register / "datasets" / "bench-00007.yaml"
         for attempt in range(repeat):  # interleaved, so that a slow spell of the machine hits both builds
@@ -162,6 +185,14 @@ def measure(count: int) -> dict[str, float]:
             plain = run([python, "-m", "mkdocs", "build", "-q"], control)
             plains.append(plain[0])
             cpu["plain"].append(plain[2])
+            if jekyll:
+                site_root = Path(tmp) / "jekyll"
+                for folder in ("_site", ".jekyll-cache"):
+                    shutil.rmtree(site_root / folder, ignore_errors=True)
+                for name in ("jekyll", "jekyll_cached"):  # cold, then again with its cache
+                    seconds, _, user = run([jekyll, "build", "-q"], site_root)
+                    wall[name].append(seconds)
+                    cpu[name].append(user)
             again = run(build_command, register)  # nothing changed: every dataset from the cache
             cached.append(again[0])
             cpu["cached"].append(again[2])
@@ -171,9 +202,10 @@ def measure(count: int) -> dict[str, float]:
             cpu["edited"].append(one[2])
         check_s, build_s, plain_s, peak_mib, cached_s, edited_s = (
             statistics.median(v) for v in (checks, builds, plains, peaks, cached, edited))
-    return {"n": count, "check_s": check_s, "build_s": build_s, "ms_per_page": 1000 * build_s / count,
+    jekyll_s = {f"{name}_s": statistics.median(values) for name, values in wall.items() if values}
+    return {**jekyll_s, "n": count, "check_s": check_s, "build_s": build_s, "ms_per_page": 1000 * build_s / count,
             "peak_mib": peak_mib, "plain_s": plain_s, "ratio": build_s / plain_s, "cached_s": cached_s, "edited_s": edited_s,
-            **{f"{name}_cpu": statistics.median(values) for name, values in cpu.items()}}
+            **{f"{name}_cpu": statistics.median(values) for name, values in cpu.items() if values}}
 
 
 def main() -> None:
@@ -182,10 +214,19 @@ def main() -> None:
     print("seconds: wall (user CPU)")
     print(f"{'N':>6} {'check':>6} {'build':>14} {'peak MiB':>9} {'plain MkDocs':>14} {'ratio':>6} "
           f"{'cached rebuild':>15} {'1 record edited':>16}")
-    for count in sizes:
-        row = measure(count)
+    rows = [measure(count) for count in sizes]
+    for row in rows:
         print(f"{row['n']:>6} {row['check_s']:>6.2f} {_both(row, 'build'):>14} {row['peak_mib']:>9.0f} "
               f"{_both(row, 'plain'):>14} {row['ratio']:>6.2f} {_both(row, 'cached'):>15} {_both(row, 'edited'):>16}")
+    if all("jekyll_cpu" in row for row in rows):
+        print("\nJekyll on the control's pages (targets: our cold build <= 0.5x Jekyll cold, our cached rebuild <= 1.0x "
+              "Jekyll's with its cache; user CPU)")
+        print(f"{'N':>6} {'Jekyll cold':>14} {'Jekyll cached':>14} {'ours/cold':>10} {'ours cached/cached':>19}")
+        for row in rows:
+            print(f"{row['n']:>6} {_both(row, 'jekyll'):>14} {_both(row, 'jekyll_cached'):>14} "
+                  f"{row['build_cpu'] / row['jekyll_cpu']:>10.2f} {row['cached_cpu'] / row['jekyll_cached_cpu']:>19.2f}")
+    else:
+        print("\n(jekyll is not installed: no comparison with Jekyll)")
 
 
 def _both(row: dict[str, float], name: str) -> str:

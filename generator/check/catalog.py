@@ -60,6 +60,10 @@ def discover(directory: Path) -> list[Path]:
     return sorted(path for path in directory.iterdir() if path.suffix in RECORD_SUFFIXES and path.is_file())
 
 
+# The keys under which the rules across records (here and the site paths of build/verify) report problems:
+# the places of all other values are forgotten once a record's own checks are done.
+LOCATED_LATER = frozenset({"doi", "related", "withdrawal", "old_paths", "images"})
+
 # The rules that need the rendered outputs live in the build stage (generator/build/verify.py),
 # which passes them in: one rule a record, run with its own checks; one over the whole register.
 RecordRule = Callable[[Entry, SiteConfig, LicenseLibrary], None]
@@ -114,6 +118,7 @@ def _check_record(path: Path, config: SiteConfig, library: LicenseLibrary,
         _collections(entry, config)
         record_rule(entry, config, library)
         doc.drop_covered(since)
+    doc.keep_marks_of(LOCATED_LATER)
     return doc, dataset
 
 

@@ -71,6 +71,16 @@ class SourceDoc:
         """Forget the problems found since `since` that are about covered keys: one mistake, one message."""
         self.problems[since:] = [problem for problem in self.problems[since:] if not self.is_covered(problem)]
 
+    def keep_marks_of(self, keys: frozenset[str]) -> None:
+        """Forget the parsed data and the places of everything but the top-level keys and what lies under `keys`.
+
+        Called once a record's own checks are done: a register keeps thousands of records in memory,
+        and the checks that come later (across records) locate their problems only at those keys.
+        """
+        self.data = None
+        self.value_marks = {path: mark for path, mark in self.value_marks.items() if len(path) < 2 or path[0] in keys}
+        self.key_marks = {path: mark for path, mark in self.key_marks.items() if len(path) < 2 or path[0] in keys}
+
     def problem(self, key_path: KeyPath, message: str, *, at_key: bool = False, key: str | None = None) -> Problem:
         """A Problem located at `key_path` in this record."""
         line, column = self.mark(key_path, at_key=at_key)
