@@ -16,7 +16,7 @@ site: $(VENV)/installed
 	$(VENV)/bin/mkdocs build --strict
 
 serve: $(VENV)/installed
-	$(VENV)/bin/mkdocs serve
+	$(VENV)/bin/mkdocs serve --dirty
 
 test-tools:
 	bash scripts/install-test-tools

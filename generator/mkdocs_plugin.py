@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.build import site, verify
-from generator.build.render_cache import StoredPage, StoredText
+from generator.build.render_cache import RenderMemo, StoredPage, StoredText
 from generator.build.search_index import write_search_index
 from generator.check import catalog as catalog_module
 from generator.config import SiteConfig
@@ -89,14 +89,19 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         return config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook keeps the plugin, and so its memory of checked records, across the rebuilds of `mkdocs serve`.
         self.serving = command == "serve"
+        self.dirty = dirty
+        self.memo = catalog_module.RecordMemo() if self.serving else None
+        self.render_memo = RenderMemo() if self.serving else None
+        self.indexed = False
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Validate before MkDocs cleans site/, so that bad records leave the last good site in place.
         self.problems: list[Problem] = []
         try:
-            self.catalog = verify.load_catalog(self.settings)
-            self.tree = site.build_tree(self.catalog)
+            self.catalog = verify.load_catalog(self.settings, getattr(self, "memo", None))
+            self.tree = site.build_tree(self.catalog, getattr(self, "render_memo", None))
         except RecordErrors as error:
             if not getattr(self, "serving", False):
                 raise PluginError(error.format_message()) from None
@@ -183,8 +188,14 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         hidden = site.hidden_paths(self.catalog)
         if hidden:
             _drop_hidden(Path(config.site_dir), hidden)
+        if getattr(self, "dirty", False) and self.indexed:
+            # `mkdocs serve --dirty` keeps the site between rebuilds, and its search index with it: indexing
+            # every page again would take longer than the rebuild. `mkdocs build` always indexes the whole site.
+            log.info("The search index is kept from the first build while serving with --dirty")
+            return
         try:
             write_search_index(Path(config.site_dir))
+            self.indexed = True
         except RegisterError as error:
             raise PluginError(error.format_message()) from None
 

@@ -64,10 +64,10 @@ def test_forked_rendering_gives_the_same_site_as_rendering_in_one_process(monkey
     from generator.build.render_cache import RenderCache
 
     register = verify.load_catalog(SETTINGS)
-    monkeypatch.setattr(site, "RenderCache", lambda folder, ctx: RenderCache(tmp_path / "sequential", ctx))
+    monkeypatch.setattr(site, "RenderCache", lambda folder, ctx, memo: RenderCache(tmp_path / "sequential", ctx))
     sequential = site.loaded(site.build_tree(register))
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # rendered again, by forked workers that store what they render
-    monkeypatch.setattr(site, "RenderCache", lambda folder, ctx: RenderCache(tmp_path / "forked", ctx))
+    monkeypatch.setattr(site, "RenderCache", lambda folder, ctx, memo: RenderCache(tmp_path / "forked", ctx))
     assert site.loaded(site.build_tree(register)) == sequential
     assert verify.check(SETTINGS)[1] == []
 

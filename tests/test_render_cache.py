@@ -14,6 +14,8 @@ import pytest
 
 from generator import config
 from generator.build import render_cache, site, verify
+from generator.build.render_cache import RenderMemo
+from generator.check.catalog import RecordMemo
 
 from conftest import MINIMAL, make_register
 
@@ -33,6 +35,16 @@ def register(tmp_path: Path) -> Path:
     })
 
 
+MEMOS: tuple[RecordMemo | None, RenderMemo | None] = (None, None)
+
+
+@pytest.fixture(autouse=True, params=["build", "serve"])
+def as_served(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test runs as `mkdocs build` runs, and as the rebuilds of one `mkdocs serve`, which keeps what it
+    worked out between builds (RecordMemo, RenderMemo): both must render again exactly what changed."""
+    monkeypatch.setitem(globals(), "MEMOS", (RecordMemo(), RenderMemo()) if request.param == "serve" else (None, None))
+
+
 def build(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, object], list[str]]:
     """The site's tree, and the DOIs rendered (not taken from the cache) while building it."""
     rendered: list[str] = []
@@ -43,7 +55,7 @@ def build(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, object
         return render(dataset, ctx)
 
     monkeypatch.setattr(site, "dataset_files", counting)
-    tree = site.loaded(site.build_tree(verify.load_catalog(config.load(root / "mkdocs.yml"))))
+    tree = site.loaded(site.build_tree(verify.load_catalog(config.load(root / "mkdocs.yml"), MEMOS[0]), MEMOS[1]))
     return tree, sorted(rendered)
 
 

@@ -59,3 +59,60 @@ def test_a_broken_record_turns_the_served_site_into_its_problems_until_it_is_fix
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+# --- The memory of checked records that `mkdocs serve` keeps between rebuilds --------------------------
+
+def _checks(root: Path, memo, monkeypatch) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """The records checked on their own this time, and every problem of the register."""
+    from generator import config
+    from generator.build import verify
+    from generator.check import catalog
+
+    checked: list[str] = []
+    check_record = catalog._check_record
+
+    def counting(path, *args):  # type: ignore[no-untyped-def]
+        checked.append(path.name)
+        return check_record(path, *args)
+
+    monkeypatch.setattr(catalog, "_check_record", counting)
+    _, problems = verify.check(config.load(root / "mkdocs.yml"), memo=memo)
+    return sorted(checked), [f"{p.path}:{p.line}: {p.key}: {p.message}" for p in problems]
+
+
+def test_the_memo_checks_again_only_the_records_that_changed(tmp_path: Path, monkeypatch):
+    from generator.check.catalog import RecordMemo
+
+    root = make_register(tmp_path / "register", {name: MINIMAL.format(name=name.removesuffix(".yaml"))
+                                                 for name in ("one.yaml", "two.yaml", "three.yaml")})
+    memo = RecordMemo()
+    assert _checks(root, memo, monkeypatch) == (["one.yaml", "three.yaml", "two.yaml"], [])
+    assert _checks(root, memo, monkeypatch) == ([], [])
+    record = root / "datasets" / "two.yaml"
+    record.write_text(MINIMAL.format(name="one"), encoding="utf-8")  # now a second record with the DOI of one.yaml
+    checked, problems = _checks(root, memo, monkeypatch)
+    assert checked == ["two.yaml"] and len(problems) == 2
+    assert any("DOI 10.23698/one is already used by" in problem for problem in problems)
+    # The rules across records run again each time, and their problems are not added up.
+    assert _checks(root, memo, monkeypatch) == ([], problems)
+    record.write_text(MINIMAL.format(name="two"), encoding="utf-8")
+    assert _checks(root, memo, monkeypatch) == (["two.yaml"], [])
+    (root / "datasets" / "three.yaml").unlink()
+    assert _checks(root, memo, monkeypatch) == ([], [])
+
+
+def test_the_memo_checks_everything_again_after_a_license_or_a_setting_changed(tmp_path: Path, monkeypatch):
+    from generator.check.catalog import RecordMemo
+
+    root = make_register(tmp_path / "register", {"one.yaml": MINIMAL.format(name="one")})
+    memo = RecordMemo()
+    _checks(root, memo, monkeypatch)
+    summary = root / "licenses" / "aida-by" / "license.yaml"
+    summary.write_text(summary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert _checks(root, memo, monkeypatch)[0] == ["one.yaml"]
+    settings = root / "mkdocs.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('doi_prefix: "10.23698"', 'doi_prefix: "10.5555"'),
+                        encoding="utf-8")
+    checked, problems = _checks(root, memo, monkeypatch)
+    assert checked == ["one.yaml"] and "is not this register's prefix 10.5555" in problems[0]

@@ -87,12 +87,24 @@ def _folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+class RenderMemo:
+    """What the builds of one `mkdocs serve` have already worked out, so that a rebuild after one edit costs
+    little more than that record: each dataset's key, while it and the records it links to are the very
+    objects of the last build (the check's RecordMemo hands back the same objects for unchanged records)
+    and the code, settings and licenses are the same; and each entry already read."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, tuple[Dataset, list[Dataset], list[str], str]] = {}
+        self.entries: dict[str, tuple[int, Stored]] = {}  # with the manifest's time of change
+
+
 class RenderCache:
     """The cache of one build: keys from the context, entries in `folder`."""
 
-    def __init__(self, folder: Path, ctx: RenderContext) -> None:
+    def __init__(self, folder: Path, ctx: RenderContext, memo: RenderMemo | None = None) -> None:
         self.folder = folder
         self.ctx = ctx
+        self.memo = memo
         self.base = hashlib.sha256("\0".join([code_fingerprint(), repr(ctx.config)]).encode()).hexdigest()
         self.licenses: dict[str, str] = {}
 
@@ -103,13 +115,31 @@ class RenderCache:
         return self.licenses[license_id]
 
     def key(self, dataset: Dataset) -> str:
-        parts = [self.base, dataset.model_dump_json()]
-        parts += [self._license(license.id) for license in dataset.licenses if license.id]
-        parts += [other.model_dump_json() for other in related.linked(dataset, self.ctx)]
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        linked = related.linked(dataset, self.ctx)
+        fingerprints = [self.base, *(self._license(license.id) for license in dataset.licenses if license.id)]
+        known = self.memo.keys.get(dataset.doi) if self.memo else None
+        if (known and known[0] is dataset and len(known[1]) == len(linked)
+                and all(a is b for a, b in zip(known[1], linked, strict=True)) and known[2] == fingerprints):
+            return known[3]
+        parts = [fingerprints[0], dataset.model_dump_json(), *fingerprints[1:]]
+        parts += [other.model_dump_json() for other in linked]
+        key = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        if self.memo is not None:
+            self.memo.keys[dataset.doi] = (dataset, linked, fingerprints, key)
+        return key
 
     def get(self, key: str) -> Stored | None:
         """The files stored under `key`, or None (also for an entry that cannot be read)."""
+        known = self.memo.entries.get(key) if self.memo else None
+        if known and known[0] == _changed(self.folder / key / MANIFEST) and all(ref.file.is_file() for ref in known[1].values()):
+            return known[1]
+        signature = _changed(self.folder / key / MANIFEST)
+        stored = self._read(key)
+        if self.memo is not None and stored is not None:
+            self.memo.entries[key] = (signature, stored)
+        return stored
+
+    def _read(self, key: str) -> Stored | None:
         entry = self.folder / key
         try:
             manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
@@ -158,6 +188,8 @@ class RenderCache:
     def keep_only(self, keys: Iterable[str]) -> None:
         """Remove the entries a build did not use (and any left half-written), so that the cache holds one register's worth."""
         wanted = set(keys)
+        if self.memo is not None:
+            self.memo.entries = {key: stored for key, stored in self.memo.entries.items() if key in wanted}
         for path in self.folder.iterdir() if self.folder.is_dir() else []:
             if path.name not in wanted:
                 if path.is_dir():
@@ -167,4 +199,11 @@ class RenderCache:
 
 
 MANIFEST = "manifest.json"
+
+
+def _changed(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from generator.build.render_cache import RenderCache, Rendered, Stored, StoredPage, StoredText
+from generator.build.render_cache import RenderCache, Rendered, RenderMemo, Stored, StoredPage, StoredText
 from generator.build.thumbnails import thumbnail
 from generator.check.catalog import Catalog
 from generator.model.record import Dataset
@@ -62,13 +62,13 @@ class _Tree(dict[str, Content]):
         super().__setitem__(checked(path), content)
 
 
-def build_tree(catalog: Catalog) -> dict[str, Content]:
-    """Every generated file of the site, keyed by its path relative to the docs folder."""
+def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Content]:
+    """Every generated file of the site, keyed by its path relative to the docs folder (`memo`: see RenderMemo)."""
     ctx = context(catalog)
     tree = _Tree()
     for path, page in home.render([entry.dataset for entry in catalog.public], ctx).items():
         tree[path] = page
-    for files in _dataset_files_cached(catalog, ctx):
+    for files in _dataset_files_cached(catalog, ctx, memo):
         for path, content in files.items():
             tree[path] = content
     thumbnails = catalog.config.root / ".cache" / "thumbnails"
@@ -111,13 +111,13 @@ def loaded(tree: dict[str, Content]) -> dict[str, Page | str | Path]:
     return {path: content.load() if isinstance(content, StoredPage | StoredText) else content for path, content in tree.items()}
 
 
-def _dataset_files_cached(catalog: Catalog, ctx: RenderContext) -> list[Stored | Rendered]:
+def _dataset_files_cached(catalog: Catalog, ctx: RenderContext, memo: RenderMemo | None) -> list[Stored | Rendered]:
     """Every dataset's files, in catalog order: from the render cache where nothing they come from changed.
 
     The rest are rendered on all cores, and each worker stores its files in the cache as it goes and
     sends back only references to them, so the rendered register is never held in memory at once.
     """
-    cache = RenderCache(catalog.config.root / ".cache" / "render", ctx)
+    cache = RenderCache(catalog.config.root / ".cache" / "render", ctx, memo)
     keys = [cache.key(entry.dataset) for entry in catalog.entries]
     found: list[Stored | Rendered | None] = [cache.get(key) for key in keys]
     missing = [index for index, files in enumerate(found) if files is None]

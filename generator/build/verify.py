@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from generator import identifiers
-from generator.check.catalog import Catalog, Entry, run_checks
+from generator.check.catalog import Catalog, Entry, RecordMemo, run_checks
 from generator.config import SiteConfig
 from generator.errors import KeyPath, Problem, RecordErrors
 from generator.model.licenses import LicenseLibrary
@@ -22,14 +22,14 @@ from generator.render import RenderContext, datacite
 from generator.render.formats import dataset_outputs
 
 
-def check(config: SiteConfig, only: list[Path] | None = None) -> tuple[Catalog, list[Problem]]:
-    """Every rule over the whole register; with `only`, just the problems of those files."""
-    return run_checks(config, only, record_rule=_metadata_rules, register_rule=_output_paths)
+def check(config: SiteConfig, only: list[Path] | None = None, memo: RecordMemo | None = None) -> tuple[Catalog, list[Problem]]:
+    """Every rule over the whole register; with `only`, just the problems of those files (`memo`: see RecordMemo)."""
+    return run_checks(config, only, record_rule=_metadata_rules, register_rule=_output_paths, memo=memo)
 
 
-def load_catalog(config: SiteConfig) -> Catalog:
+def load_catalog(config: SiteConfig, memo: RecordMemo | None = None) -> Catalog:
     """The validated register, or RecordErrors listing every problem."""
-    catalog, problems = check(config)
+    catalog, problems = check(config, memo=memo)
     if problems:
         raise RecordErrors(problems)
     return catalog

@@ -70,18 +70,65 @@ RecordRule = Callable[[Entry, SiteConfig, LicenseLibrary], None]
 RegisterRule = Callable[["Catalog"], None]
 
 
+class RecordMemo:
+    """Each record's own checks, kept between the builds of one `mkdocs serve`, so that saving one record
+    checks that record again and not the thousands beside it.
+
+    A result is reused while the file is unchanged (its size, time of change and inode) and so are the
+    settings and every file of the license folder; the rules across records always run again.
+    """
+
+    def __init__(self) -> None:
+        self.context: tuple[object, ...] = ()
+        self.results: dict[Path, tuple[tuple[int, ...], SourceDoc, Dataset | None, list[Problem]]] = {}
+
+    def checked(self, paths: list[Path], context: tuple[object, ...],
+                check: Callable[[Path], tuple[SourceDoc, Dataset | None]]) -> list[tuple[SourceDoc, Dataset | None]]:
+        if context != self.context:
+            self.context, self.results = context, {}
+        signatures = [_signature(path) for path in paths]
+        stale = [index for index, path in enumerate(paths)
+                 if path not in self.results or self.results[path][0] != signatures[index]]
+        for index, (doc, dataset) in zip(stale, fork_map(lambda index: check(paths[index]), stale), strict=True):
+            self.results[paths[index]] = (signatures[index], doc, dataset, list(doc.problems))
+        self.results = {path: self.results[path] for path in paths}  # records deleted meanwhile are forgotten
+        loaded = []
+        for path in paths:
+            _, doc, dataset, problems = self.results[path]
+            doc.problems = list(problems)  # as the record's own checks left them: the rules across records add theirs
+            loaded.append((doc, dataset))
+        return loaded
+
+
+def _signature(path: Path) -> tuple[int, ...]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def _folder_signature(folder: Path) -> tuple[object, ...]:
+    return tuple((str(path), _signature(path)) for path in sorted(folder.rglob("*"))) if folder.is_dir() else ()
+
+
 def run_checks(config: SiteConfig, only: list[Path] | None, *, record_rule: RecordRule,
-               register_rule: RegisterRule) -> tuple[Catalog, list[Problem]]:
+               register_rule: RegisterRule, memo: RecordMemo | None = None) -> tuple[Catalog, list[Problem]]:
     """Validate the whole register; with `only`, report just the problems of those files.
 
     Called by `generator.build.verify.check`, which adds the checks of what would be published.
+    With `memo`, the records unchanged since the last call are not checked on their own again.
     """
     paths = discover(config.datasets_dir)
     known = {path.resolve() for path in paths}
     extra = [path for path in only or [] if path.resolve() not in known]
     library = load_library(config.licenses_dir)
     _license_settings(config, library)
-    loaded = fork_map(lambda path: _check_record(path, config, library, record_rule), [*paths, *extra])
+    if memo is None:
+        loaded = fork_map(lambda path: _check_record(path, config, library, record_rule), [*paths, *extra])
+    else:
+        loaded = memo.checked([*paths, *extra], (repr(config), _folder_signature(config.licenses_dir), record_rule),
+                              lambda path: _check_record(path, config, library, record_rule))
     docs = [doc for doc, _ in loaded]
     entries = [Entry(doc, dataset) for doc, dataset in loaded if dataset is not None]
     catalog = Catalog(config, entries, library)
