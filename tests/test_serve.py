@@ -61,6 +61,29 @@ def test_a_broken_record_turns_the_served_site_into_its_problems_until_it_is_fix
         server.wait(timeout=20)
 
 
+def test_serving_dirty_shows_an_edit_on_its_page_the_list_and_the_pages_that_link_to_it(tmp_path: Path):
+    """`make serve` runs `mkdocs serve --dirty`: only changed pages are written again, and those must be all that changed."""
+    old = MINIMAL.format(name="old").replace("A minimal dataset", "The first version")
+    new = (MINIMAL.format(name="new").replace("A minimal dataset", "The second version")
+           + "related:\n  - doi: 10.23698/old\n    relation: is-new-version-of\n    type: dataset\n")
+    root = make_register(tmp_path / "register", {"old.yaml": old, "new.yaml": new})
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}",
+                               "-f", str(root / "mkdocs.yml")], cwd=root, env=ENV,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert _until(lambda: "The first version" in _get(base + "10.23698/new/")[1], 60), "mkdocs serve did not answer"
+        (root / "datasets" / "old.yaml").write_text(old.replace("The first version", "The renamed version"), encoding="utf-8")
+        assert _until(lambda: "The renamed version" in _get(base + "10.23698/old/")[1], 60), "the edit did not show"
+        assert "The renamed version" in _get(base + "10.23698/new/")[1]  # the newer version names it by its title
+        assert "The renamed version" in _get(base)[1] and "The first version" not in _get(base)[1]
+        assert "The renamed version" in _get(base + "10.23698/old/datacite.json")[1]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 # --- The memory of checked records that `mkdocs serve` keeps between rebuilds --------------------------
 
 def _checks(root: Path, memo, monkeypatch) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
