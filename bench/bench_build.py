@@ -214,10 +214,12 @@ def main() -> None:
     print("seconds: wall (user CPU)")
     print(f"{'N':>6} {'check':>6} {'build':>14} {'peak MiB':>9} {'plain MkDocs':>14} {'ratio':>6} "
           f"{'cached rebuild':>15} {'1 record edited':>16}")
-    rows = [measure(count) for count in sizes]
-    for row in rows:
+    rows = []
+    for count in sizes:
+        row = measure(count)
+        rows.append(row)
         print(f"{row['n']:>6} {row['check_s']:>6.2f} {_both(row, 'build'):>14} {row['peak_mib']:>9.0f} "
-              f"{_both(row, 'plain'):>14} {row['ratio']:>6.2f} {_both(row, 'cached'):>15} {_both(row, 'edited'):>16}")
+              f"{_both(row, 'plain'):>14} {row['ratio']:>6.2f} {_both(row, 'cached'):>15} {_both(row, 'edited'):>16}", flush=True)
     if all("jekyll_cpu" in row for row in rows):
         print("\nJekyll on the control's pages (targets: our cold build <= 0.5x Jekyll cold, our cached rebuild <= 1.0x "
               "Jekyll's with its cache; user CPU)")

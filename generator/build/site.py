@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from markupsafe import escape
@@ -27,6 +28,7 @@ from generator.render import (
     dcat,
     dump_json,
     home,
+    json_chunks,
     landing,
     license_page,
     license_text,
@@ -79,13 +81,14 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
             first = entry.doc.path.parent / entry.dataset.images[0].file
             tree[thumbnail_path(entry.dataset.doi)] = thumbnail(first, thumbnails)
     public = [entry.dataset for entry in catalog.public]
-    tree["api/v1/datasets.json"] = api.datasets_json(public, ctx)
+    staging = catalog.config.root / ".cache" / "register"
+    tree["api/v1/datasets.json"] = _staged(staging, "datasets.json", lambda: json_chunks(api.datasets_document(public, ctx)))
     tree["api/v1/schema.json"] = api.schema()
     for dataset in public:
         tree[api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
     catalog_graph = dcat.catalog(public, ctx)
-    tree["catalog.jsonld"] = dump_json(catalog_graph)
-    tree["catalog.ttl"] = dcat.turtle(catalog_graph)
+    tree["catalog.jsonld"] = _staged(staging, "catalog.jsonld", lambda: json_chunks(catalog_graph))
+    tree["catalog.ttl"] = _staged(staging, "catalog.ttl", lambda: dcat.turtle_chunks(catalog_graph))
     tree["feed.xml"] = api.atom(public, ctx)
     tree["robots.txt"] = api.robots(ctx)
     tree["metrics/index.md"] = overview.metrics(public)
@@ -104,6 +107,20 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
     if guide.is_file():
         tree["contributing.md"] = guide.read_text(encoding="utf-8")
     return dict(tree)
+
+
+def _staged(folder: Path, name: str, chunks: Callable[[], Iterable[str]]) -> StoredText | str:
+    """A register-wide file that grows with the register, written to disk piece by piece and copied from there:
+    held as one string, with the pieces it is joined from, it would be the build's largest use of memory.
+    Where the folder cannot be written, the file is kept in memory after all."""
+    target = folder / name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8", newline="") as stream:
+            stream.writelines(chunks())
+        return StoredText(target)
+    except OSError:
+        return "".join(chunks())
 
 
 def loaded(tree: dict[str, Content]) -> dict[str, Page | str | Path]:

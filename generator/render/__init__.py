@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -69,6 +69,12 @@ def escape_markdown(text: str) -> str:
 def dump_json(data: Any) -> str:
     """The one JSON serialisation of the project: sorted keys, two-space indent, final newline, no Nones."""
     return json.dumps(_drop_none(data), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def json_chunks(data: Any) -> Iterator[str]:
+    """dump_json's text in pieces, for the register-wide files too large to hold as one string."""
+    yield from json.JSONEncoder(sort_keys=True, indent=2, ensure_ascii=False).iterencode(_drop_none(data))
+    yield "\n"
 
 
 def _drop_none(data: Any) -> Any:

@@ -79,8 +79,13 @@ def _metadata_links(base: str) -> dict[str, str]:
 
 def datasets_json(datasets: list[Dataset], ctx: RenderContext) -> str:
     """api/v1/datasets.json: every public dataset, sorted by DOI."""
+    return dump_json(datasets_document(datasets, ctx))
+
+
+def datasets_document(datasets: list[Dataset], ctx: RenderContext) -> dict[str, Any]:
+    """What api/v1/datasets.json holds (the build writes it in pieces with json_chunks)."""
     items = [record(dataset, ctx) for dataset in sorted(datasets, key=lambda ds: ds.doi)]
-    return dump_json({"api_version": API_VERSION, "register": ctx.config.site_name, "count": len(items), "datasets": items})
+    return {"api_version": API_VERSION, "register": ctx.config.site_name, "count": len(items), "datasets": items}
 
 
 def schema() -> str:

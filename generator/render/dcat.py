@@ -12,7 +12,9 @@ HealthDCAT-AP vocabulary shapes require. What the records cannot fill yet is lis
 
 from __future__ import annotations
 
+import collections
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from generator.config import DATA_THEMES, HEALTH_CATEGORIES
@@ -279,7 +281,7 @@ def _pairs(node: dict[str, Any]) -> list[tuple[str, Any]]:
     return pairs
 
 
-def _subject(node: dict[str, Any], more: list[dict[str, Any]]) -> str:
+def _subject(node: dict[str, Any], more: collections.deque[dict[str, Any]]) -> str:
     """One subject's block; nested nodes that have an @id of their own are queued in `more`."""
     lines = [f"<{node['@id']}>"]
     pairs = _pairs(node)
@@ -297,13 +299,17 @@ def _subject(node: dict[str, Any], more: list[dict[str, Any]]) -> str:
 
 def turtle(graph: dict[str, Any]) -> str:
     """catalog.ttl: the same graph as catalog.jsonld, in Turtle."""
-    lines = [f"@prefix {prefix}: <{iri}> ." for prefix, iri in graph["@context"].items()]
-    queue: list[dict[str, Any]] = [{key: value for key, value in graph.items() if key != "@context"}]
-    blocks, done = [], set()
+    return "".join(turtle_chunks(graph))
+
+
+def turtle_chunks(graph: dict[str, Any]) -> Iterator[str]:
+    """catalog.ttl in pieces, one subject at a time, for a register too large to hold the file as one string."""
+    yield "\n".join(f"@prefix {prefix}: <{iri}> ." for prefix, iri in graph["@context"].items()) + "\n"
+    queue: collections.deque[dict[str, Any]] = collections.deque([{key: value for key, value in graph.items() if key != "@context"}])
+    done: set[str] = set()
     while queue:
-        node = queue.pop(0)
+        node = queue.popleft()
         if node["@id"] in done:
             continue
         done.add(node["@id"])
-        blocks.append(_subject(node, queue))
-    return "\n".join(lines) + "\n\n" + "\n\n".join(blocks) + "\n"
+        yield "\n" + _subject(node, queue) + "\n"
