@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -228,6 +229,8 @@ def _show_problems(site_dir: Path, problems: list[Problem]) -> None:
             f"builds again.</p><ul>{items}</ul></body></html>\n")
     for html in {*site_dir.rglob("*.html"), site_dir / "index.html", site_dir / "404.html"}:
         html.write_text(page, encoding="utf-8")
+        # Dated to 1970, so that the next build (also under `mkdocs serve --dirty`) sees every page as out of date.
+        os.utime(html, (0, 0))
 
 
 def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:

@@ -66,7 +66,7 @@ def test_serving_dirty_shows_an_edit_on_its_page_the_list_and_the_pages_that_lin
     old = MINIMAL.format(name="old").replace("A minimal dataset", "The first version")
     new = (MINIMAL.format(name="new").replace("A minimal dataset", "The second version")
            + "related:\n  - doi: 10.23698/old\n    relation: is-new-version-of\n    type: dataset\n")
-    root = make_register(tmp_path / "register", {"old.yaml": old, "new.yaml": new})
+    root = make_register(tmp_path / "register", {"old.yaml": old, "new.yaml": new, "other.yaml": MINIMAL.format(name="other")})
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}",
                                "-f", str(root / "mkdocs.yml")], cwd=root, env=ENV,
@@ -79,6 +79,14 @@ def test_serving_dirty_shows_an_edit_on_its_page_the_list_and_the_pages_that_lin
         assert "The renamed version" in _get(base + "10.23698/new/")[1]  # the newer version names it by its title
         assert "The renamed version" in _get(base)[1] and "The first version" not in _get(base)[1]
         assert "The renamed version" in _get(base + "10.23698/old/datacite.json")[1]
+        # A broken record turns every page into the list of problems; once fixed, every page comes back, also
+        # those of records that did not change, which a dirty build would otherwise not write again.
+        (root / "datasets" / "old.yaml").write_text(old.replace("2020-01-01", "2020-02-30"), encoding="utf-8")
+        assert _until(lambda: "not a real calendar date" in _get(base + "10.23698/new/")[1], 60), "no problem page"
+        (root / "datasets" / "old.yaml").write_text(old, encoding="utf-8")
+        assert _until(lambda: "The first version" in _get(base + "10.23698/old/")[1], 60), "the site did not come back"
+        for path in ("", "10.23698/new/", "10.23698/other/", "licenses/"):
+            assert "has problems" not in _get(base + path)[1], path
     finally:
         server.terminate()
         server.wait(timeout=20)
