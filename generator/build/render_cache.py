@@ -7,8 +7,8 @@ renders the dataset again. Entries a build did not use are removed after it.
 
 The cache is also where a build puts what it renders: an entry is a folder in .cache/render/ holding each
 file as it will be published (a page as JSON: data, not pickle, so that a cache restored from elsewhere can
-hold no code), and the build keeps only references to them (StoredPage, StoredText). Memory then stays flat
-however many datasets there are, and a file's modification time says when it was last rendered, which is
+hold no code), and the build keeps only references to them (StoredPage, StoredText), so the rendered
+register is never in memory at once. A file's modification time says when it was last rendered, which is
 what `mkdocs serve --dirty` compares to rebuild only the pages that changed.
 """
 
