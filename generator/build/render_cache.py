@@ -130,10 +130,10 @@ class RenderCache:
 
     def get(self, key: str) -> Stored | None:
         """The files stored under `key`, or None (also for an entry that cannot be read)."""
-        known = self.memo.entries.get(key) if self.memo else None
-        if known and known[0] == _changed(self.folder / key / MANIFEST) and all(ref.file.is_file() for ref in known[1].values()):
-            return known[1]
         signature = _changed(self.folder / key / MANIFEST)
+        known = self.memo.entries.get(key) if self.memo else None
+        if known and known[0] == signature and all(ref.file.is_file() for ref in known[1].values()):
+            return known[1]
         stored = self._read(key)
         if self.memo is not None and stored is not None:
             self.memo.entries[key] = (signature, stored)

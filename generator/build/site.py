@@ -42,7 +42,7 @@ from generator.render.page import Page
 from generator.render.schema import record_schema
 
 # A finished HTML page; text to write (Markdown only for the record-format and contributor pages); a file to copy;
-# a page or text file in the render cache (render_cache.load reads it).
+# a page or text file in the render cache (its load() reads it back).
 Content = Page | str | Path | StoredPage | StoredText
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
