@@ -170,12 +170,17 @@ def _search_results(page: Page, query: str) -> list[str]:
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=*")
     links = page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title > a")
-    links.first.wait_for(timeout=10_000)
-    more = page.locator("button.pagefind-ui__button")  # Pagefind shows five results, then "Load more results"
-    while more.count():
-        shown = links.count()
-        more.click()
-        page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result-inner').length > {shown}")
+    # Pagefind says how many pages it found ("12 results for …") before it shows them, five at a time with a
+    # "Load more results" button that appears only once those five are in: wait for all, not for the first.
+    page.wait_for_function("/^\\d+ results? for/.test(document.querySelector('.pagefind-ui__message')?.textContent ?? '')")
+    total = int(page.locator(".pagefind-ui__message").inner_text().split()[0])
+    while links.count() < total:
+        page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result-title > a').length >= {total}"
+                               " || !!document.querySelector('button.pagefind-ui__button')")
+        if links.count() < total:
+            shown = links.count()
+            page.locator("button.pagefind-ui__button").click()
+            page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result-title > a').length > {shown}")
     return [urlsplit(href).path.lstrip("/") for href in links.evaluate_all("links => links.map(a => a.href)")]
 
 
