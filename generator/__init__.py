@@ -4,7 +4,7 @@ The folders are the stages of one pipeline, each importing only from those befor
 source (read records) -> model (record format, licenses) -> check (every rule, the Catalog) ->
 render (one output per record) -> build (the site's tree of files) -> mkdocs_plugin (MkDocs);
 registration and importers build on them, and cli sits on top. The modules at this level (config,
-errors, paths, identifiers, vocabularies, parallel) are shared by all. docs/architecture.md draws it.
+errors, paths, identifiers, vocabularies, parallel, fingerprints) are shared by all. docs/architecture.md draws it.
 """
 
 from __future__ import annotations

@@ -81,6 +81,7 @@ class SiteConfig:
     doi_prefix: str | None
     datasets_dir: Path
     licenses_dir: Path
+    cache_dir: Path  # where checks and builds keep what the next run can reuse: .cache/ beside mkdocs.yml, never published
     allowed_hosts: tuple[str, ...] = ()
     license_versions: tuple[tuple[str, str], ...] = ()  # (license id, version a new record gets)
     themes: tuple[str, ...] = ()  # EU data-theme codes of the whole register, e.g. HEAL, for the DCAT catalog
@@ -153,6 +154,7 @@ class SiteConfig:
             doi_prefix=str(prefix) if prefix is not None else None,
             datasets_dir=root / str(options.get("datasets_dir", "datasets")),
             licenses_dir=root / str(options.get("licenses_dir", "licenses")),
+            cache_dir=root / ".cache",
             allowed_hosts=tuple(str(host) for host in hosts),
             license_versions=tuple((str(name), version) for name, version in versions.items()),
             themes=themes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import functools
 import gzip
@@ -10,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -59,9 +61,12 @@ TEST_SETTINGS = ROOT / "tests" / "register" / "mkdocs.yml"
 
 @functools.cache
 def case_settings() -> SiteConfig:
-    """The test register's settings, read in place: its records in tests/cases, the product's licenses."""
+    """The test register's settings, read in place: its records in tests/cases, the product's licenses, and its
+    caches in a temporary folder rather than in the tests' own."""
     settings = config.load(TEST_SETTINGS)
-    return dataclasses.replace(settings, datasets_dir=CASES, licenses_dir=ROOT / "licenses")
+    caches = Path(tempfile.mkdtemp(prefix="register-cache-"))
+    atexit.register(shutil.rmtree, caches, True)
+    return dataclasses.replace(settings, datasets_dir=CASES, licenses_dir=ROOT / "licenses", cache_dir=caches)
 
 
 def assemble_test_register(root: Path) -> Path:

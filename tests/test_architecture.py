@@ -2,7 +2,7 @@
 
 source → check → model → render → build → the MkDocs plugin; registration and importers build on
 them; the CLI sits on top. The shared modules at the top of the package (settings, problems, paths,
-identifiers, vocabularies, the process pool) are used by every stage and use none of them.
+identifiers, vocabularies, the process pool, the caches' fingerprints) are used by every stage and use none of them.
 docs/architecture.md draws the same picture.
 """
 
@@ -17,7 +17,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "generator"
 SHARED = {"generator", "generator.config", "generator.errors", "generator.paths", "generator.identifiers",
-          "generator.vocabularies", "generator.parallel"}
+          "generator.vocabularies", "generator.parallel", "generator.fingerprints"}
 # Each part of the package, and the parts it may import besides the shared modules.
 MAY_IMPORT = {
     "shared": set(),

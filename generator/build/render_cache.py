@@ -15,22 +15,18 @@ what `mkdocs serve --dirty` compares to rebuild only the pages that changed.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 import shutil
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.fingerprints import code_fingerprint, folder_fingerprint
 from generator.model.record import Dataset
 from generator.render import RenderContext, related
 from generator.render.page import Page
-
-PACKAGE = Path(__file__).resolve().parent.parent  # the generator package: its code, templates and assets
 
 
 @dataclass(frozen=True)
@@ -66,27 +62,6 @@ Rendered = dict[str, Page | str]
 Stored = dict[str, StoredPage | StoredText]
 
 
-@functools.cache
-def code_fingerprint() -> str:
-    """A hash of the code that renders: every file of the generator package, the Python version and every
-    installed package's version (Markdown, Jinja, nh3 …), so that any change to them renders everything again."""
-    digest = hashlib.sha256(sys.version.encode())
-    for name, version in sorted((dist.metadata["Name"] or "", dist.version) for dist in importlib.metadata.distributions()):
-        digest.update(f"{name}=={version}\0".encode())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _folder_fingerprint(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 class RenderMemo:
     """What the builds of one `mkdocs serve` have already worked out, so that a rebuild after one edit costs
     little more than that record: each dataset's key, while it and the records it links to are the very
@@ -111,7 +86,7 @@ class RenderCache:
     def _license(self, license_id: str) -> str:
         """A hash of one license's folder: its versions' templates and license.yaml."""
         if license_id not in self.licenses:
-            self.licenses[license_id] = _folder_fingerprint(self.ctx.config.licenses_dir / license_id)
+            self.licenses[license_id] = folder_fingerprint(self.ctx.config.licenses_dir / license_id)
         return self.licenses[license_id]
 
     def key(self, dataset: Dataset) -> str:

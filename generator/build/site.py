@@ -73,7 +73,7 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
     for files in _dataset_files_cached(catalog, ctx, memo):
         for path, content in files.items():
             tree[path] = content
-    thumbnails = catalog.config.root / ".cache" / "thumbnails"
+    thumbnails = catalog.config.cache_dir / "thumbnails"
     for entry in catalog.entries:
         for image in entry.dataset.images:
             tree[image_path(entry.dataset.doi, image.file)] = entry.doc.path.parent / image.file
@@ -81,7 +81,7 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
             first = entry.doc.path.parent / entry.dataset.images[0].file
             tree[thumbnail_path(entry.dataset.doi)] = thumbnail(first, thumbnails)
     public = [entry.dataset for entry in catalog.public]
-    staging = catalog.config.root / ".cache" / "register"
+    staging = catalog.config.cache_dir / "register"
     tree["api/v1/datasets.json"] = _staged(staging, "datasets.json", lambda: json_chunks(api.datasets_document(public, ctx)))
     tree["api/v1/schema.json"] = api.schema()
     for dataset in public:
@@ -134,7 +134,7 @@ def _dataset_files_cached(catalog: Catalog, ctx: RenderContext, memo: RenderMemo
     The rest are rendered on all cores, and each worker stores its files in the cache as it goes and
     sends back only references to them, so the rendered register is never held in memory at once.
     """
-    cache = RenderCache(catalog.config.root / ".cache" / "render", ctx, memo)
+    cache = RenderCache(catalog.config.cache_dir / "render", ctx, memo)
     keys = [cache.key(entry.dataset) for entry in catalog.entries]
     found: list[Stored | Rendered | None] = [cache.get(key) for key in keys]
     missing = [index for index, files in enumerate(found) if files is None]

@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.check.record_cache import RecordCache
 from generator.check.validate import check as check_record
 from generator.config import SiteConfig
 from generator.errors import KeyPath, Problem
+from generator.fingerprints import folder_fingerprint
 from generator.model.licenses import LicenseLibrary, LicenseTemplate, default_version, load_library
 from generator.model.record import Dataset, LicenseRef
 from generator.parallel import fork_map
@@ -83,13 +85,13 @@ class RecordMemo:
         self.results: dict[Path, tuple[tuple[int, ...], SourceDoc, Dataset | None, list[Problem]]] = {}
 
     def checked(self, paths: list[Path], context: tuple[object, ...],
-                check: Callable[[Path], tuple[SourceDoc, Dataset | None]]) -> list[tuple[SourceDoc, Dataset | None]]:
+                check_all: Callable[[list[Path]], list[tuple[SourceDoc, Dataset | None]]]) -> list[tuple[SourceDoc, Dataset | None]]:
         if context != self.context:
             self.context, self.results = context, {}
         signatures = [_signature(path) for path in paths]
         stale = [index for index, path in enumerate(paths)
                  if path not in self.results or self.results[path][0] != signatures[index]]
-        for index, (doc, dataset) in zip(stale, fork_map(lambda index: check(paths[index]), stale), strict=True):
+        for index, (doc, dataset) in zip(stale, check_all([paths[index] for index in stale]), strict=True):
             self.results[paths[index]] = (signatures[index], doc, dataset, list(doc.problems))
         self.results = {path: self.results[path] for path in paths}  # records deleted meanwhile are forgotten
         loaded = []
@@ -117,18 +119,25 @@ def run_checks(config: SiteConfig, only: list[Path] | None, *, record_rule: Reco
     """Validate the whole register; with `only`, report just the problems of those files.
 
     Called by `generator.build.verify.check`, which adds the checks of what would be published.
-    With `memo`, the records unchanged since the last call are not checked on their own again.
+    A record unchanged since the last run is not checked on its own again: its result comes from the record
+    cache on disk (check/record_cache.py), or with `memo` from memory.
     """
     paths = discover(config.datasets_dir)
-    known = {path.resolve() for path in paths}
+    known = {path.resolve() for path in paths} if only else set()
     extra = [path for path in only or [] if path.resolve() not in known]
     library = load_library(config.licenses_dir)
     _license_settings(config, library)
+    records = RecordCache(config.cache_dir / "check", "\0".join(
+        [repr(config), folder_fingerprint(config.licenses_dir), f"{record_rule.__module__}.{record_rule.__qualname__}"]))
+
+    def check_all(paths: list[Path]) -> list[tuple[SourceDoc, Dataset | None]]:
+        return _check_all(paths, records, lambda path: _check_record(path, config, library, record_rule))
+
     if memo is None:
-        loaded = fork_map(lambda path: _check_record(path, config, library, record_rule), [*paths, *extra])
+        loaded = check_all([*paths, *extra])
+        records.keep_only_used()
     else:
-        loaded = memo.checked([*paths, *extra], (repr(config), _folder_signature(config.licenses_dir), record_rule),
-                              lambda path: _check_record(path, config, library, record_rule))
+        loaded = memo.checked([*paths, *extra], (repr(config), _folder_signature(config.licenses_dir), record_rule), check_all)
     docs = [doc for doc, _ in loaded]
     entries = [Entry(doc, dataset) for doc, dataset in loaded if dataset is not None]
     catalog = Catalog(config, entries, library)
@@ -146,6 +155,17 @@ def run_checks(config: SiteConfig, only: list[Path] | None, *, record_rule: Reco
     # A record with a problem is left out of the catalog, so nothing is ever built from it.
     valid = [entry for entry in entries if not entry.doc.problems]
     return Catalog(config, valid, library), problems
+
+
+def _check_all(paths: list[Path], records: RecordCache,
+               check: Callable[[Path], tuple[SourceDoc, Dataset | None]]) -> list[tuple[SourceDoc, Dataset | None]]:
+    """Each record's own checks: from the record cache where nothing they read has changed, the rest on all cores."""
+    found: list[tuple[SourceDoc, Dataset | None] | None] = [records.get(path) for path in paths]
+    missing = [index for index, result in enumerate(found) if result is None]
+    for index, result in zip(missing, fork_map(lambda index: check(paths[index]), missing), strict=True):
+        found[index] = result
+        records.put(*result)
+    return [result for result in found if result is not None]
 
 
 def _check_record(path: Path, config: SiteConfig, library: LicenseLibrary,
