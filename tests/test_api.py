@@ -46,6 +46,22 @@ def test_the_json_api_follows_its_published_schema(site: Path):
     assert "@" not in json.dumps(listing).replace("https://", "")  # no e-mail addresses
 
 
+@pytest.mark.parametrize("count", [0, 1, len(PUBLIC)])
+def test_the_listing_joined_from_the_api_files_is_the_listing_built_whole(count: int):
+    """The build joins datasets.json from each dataset's API file, as the render cache holds them."""
+    from generator.build import site as site_builder
+    from generator.build import verify
+    from generator.render import api, dump_json
+
+    from conftest import case_settings
+
+    catalog = verify.load_catalog(case_settings())
+    ctx = site_builder.context(catalog)
+    public = sorted((entry.dataset for entry in catalog.public), key=lambda dataset: dataset.doi)[:count]
+    joined = "".join(api.datasets_chunks((dump_json(api.record(dataset, ctx)) for dataset in public), count, ctx))
+    assert joined == dump_json(api.datasets_document(public, ctx))
+
+
 def test_the_schema_check_can_fail(site: Path):
     schema = json.loads((site / "api/v1/schema.json").read_text(encoding="utf-8"))
     listing = json.loads((site / "api/v1/datasets.json").read_text(encoding="utf-8"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -36,7 +38,7 @@ from generator.render import (
     reference,
     search,
 )
-from generator.render.formats import OUTPUTS
+from generator.render.formats import OUTPUTS, dataset_outputs
 from generator.render.license_text import license_page_path
 from generator.render.page import Page
 from generator.render.schema import record_schema
@@ -82,10 +84,10 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
             tree[thumbnail_path(entry.dataset.doi)] = thumbnail(first, thumbnails)
     public = [entry.dataset for entry in catalog.public]
     staging = catalog.config.cache_dir / "register"
-    tree["api/v1/datasets.json"] = _staged(staging, "datasets.json", lambda: json_chunks(api.datasets_document(public, ctx)))
+    records = sorted(public, key=lambda dataset: dataset.doi)
+    tree["api/v1/datasets.json"] = _staged(staging, "datasets.json", lambda: api.datasets_chunks(
+        (_text(tree[api_path(dataset.doi)]) for dataset in records), len(records), ctx))
     tree["api/v1/schema.json"] = api.schema()
-    for dataset in public:
-        tree[api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
     catalog_graph = dcat.catalog(public, ctx)
     tree["catalog.jsonld"] = _staged(staging, "catalog.jsonld", lambda: json_chunks(catalog_graph))
     tree["catalog.ttl"] = _staged(staging, "catalog.ttl", lambda: dcat.turtle_chunks(catalog_graph))
@@ -107,6 +109,49 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
     if guide.is_file():
         tree["contributing.md"] = guide.read_text(encoding="utf-8")
     return dict(tree)
+
+
+def files_beside_pages(catalog: Catalog) -> set[str]:
+    """The paths of every dataset's files that are not pages: its metadata, citations, agreement, images, API file."""
+    return {path for entry in catalog.entries for path, _, _ in dataset_outputs(entry.dataset)
+            if not path.endswith(".html")}
+
+
+def write_files(files: dict[str, Content], site_dir: Path, *, only_changed: bool = False) -> None:
+    """Write files that are not pages into the built site: linked to where they lie, or written from text.
+
+    A file from the render cache or an image is hard-linked where the file system allows it (the same disk),
+    else copied: a link costs one system call, where a copy opens two files, and the register has some ten of
+    these files per dataset. Neither source is ever rewritten in place: a cache entry is replaced whole, and
+    an image edited is a new build's business. With `only_changed` (`mkdocs serve --dirty`), a file is written
+    only where its source is newer, as MkDocs decides for its own files; text held in memory is always written.
+    """
+    folders: set[Path] = set()
+    for path, content in files.items():
+        target = site_dir / path
+        if isinstance(content, Page | StoredPage):
+            raise ValueError(f"{path} is a page: MkDocs writes pages")
+        source = content.file if isinstance(content, StoredText) else content if isinstance(content, Path) else None
+        if source is not None and only_changed and target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+            continue
+        if target.parent not in folders:  # a dataset's files share its folder: made once
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        target.unlink(missing_ok=True)  # never write through an earlier link into its source
+        if source is None:
+            target.write_bytes(str(content).encode("utf-8"))
+            continue
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def _text(content: Content) -> str:
+    if isinstance(content, StoredText):
+        return content.load()
+    assert isinstance(content, str), "an API file is text"
+    return content
 
 
 def _staged(folder: Path, name: str, chunks: Callable[[], Iterable[str]]) -> StoredText | str:
@@ -155,6 +200,8 @@ def dataset_files(dataset: Dataset, ctx: RenderContext) -> Rendered:
     agreement = license_text.agreement(dataset, ctx)
     if agreement:
         files[base + landing.AGREEMENT_FILE] = agreement
+    if not dataset.hidden:  # previews are in none of the API's files
+        files[api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
     return files | redirects(dataset, ctx) | {base + output.name: output.render(dataset, ctx) for output in OUTPUTS}
 
 

@@ -5,6 +5,8 @@ All are built from the public records only: previews appear in none of them.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -77,15 +79,32 @@ def _metadata_links(base: str) -> dict[str, str]:
     return {output.api_key: base + output.name for output in OUTPUTS if output.api_key}
 
 
-def datasets_json(datasets: list[Dataset], ctx: RenderContext) -> str:
-    """api/v1/datasets.json: every public dataset, sorted by DOI."""
-    return dump_json(datasets_document(datasets, ctx))
-
-
 def datasets_document(datasets: list[Dataset], ctx: RenderContext) -> dict[str, Any]:
-    """What api/v1/datasets.json holds (the build writes it in pieces with json_chunks)."""
+    """What api/v1/datasets.json holds (the build writes the same text with datasets_chunks)."""
     items = [record(dataset, ctx) for dataset in sorted(datasets, key=lambda ds: ds.doi)]
     return {"api_version": API_VERSION, "register": ctx.config.site_name, "count": len(items), "datasets": items}
+
+
+def datasets_chunks(records: Iterable[str], count: int, ctx: RenderContext) -> Iterator[str]:
+    """api/v1/datasets.json in pieces, from the API files (dump_json of `record`) of the `count` public datasets in
+    DOI order, read one at a time.
+
+    The same text as dump_json(datasets_document(...)), without building any record again: the build takes
+    the API files from the render cache, and pretty-printed JSON nests by indenting each line of a value.
+    """
+    frame = dump_json({"api_version": API_VERSION, "register": ctx.config.site_name, "count": count,
+                       "datasets": [_SLOT] if count else []})
+    if not count:
+        yield frame
+        return
+    before, after = frame.split(json.dumps(_SLOT))
+    yield before
+    for number, text in enumerate(records):
+        yield (",\n    " if number else "") + text.removesuffix("\n").replace("\n", "\n    ")
+    yield after
+
+
+_SLOT = "\0"  # where the records go in datasets.json's frame; split refuses a frame that holds it twice
 
 
 def schema() -> str:
