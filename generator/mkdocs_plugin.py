@@ -118,9 +118,16 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Files rebuilds its lookup table after every append, so look up in a set made once.
         existing = {file.src_uri for file in files}
+        # The files beside each landing page (metadata, citations, images) are copied by the plugin itself
+        # (on_post_build): MkDocs' bookkeeping of some ten files per dataset would cost more than the copying,
+        # and no hand-written page links to one dataset's files, which is what MkDocs would check.
+        beside = site.files_beside_pages(self.catalog)
+        self.copied = {path: content for path, content in self.tree.items() if path in beside}
         for path, content in self.tree.items():
             if path in existing:
                 raise PluginError(f"docs/{path} would be replaced by a generated page; rename or remove it")
+            if path in self.copied:
+                continue
             # Dataset and license pages stay out of the navigation: a navigation with every page
             # in it is rendered into every page, which makes the build grow with the square of the count.
             inclusion = InclusionLevel.INCLUDED if path == "index.md" else InclusionLevel.NOT_IN_NAV
@@ -188,6 +195,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         if self.problems:
             _show_problems(Path(config.site_dir), self.problems)
             return
+        site.write_files(self.copied, Path(config.site_dir), only_changed=getattr(self, "dirty", False))
         hidden = site.hidden_paths(self.catalog)
         if hidden:
             _drop_hidden(Path(config.site_dir), hidden)
