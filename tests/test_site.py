@@ -225,3 +225,42 @@ def test_an_old_path_inside_the_registers_own_pages_is_refused_at_its_line(tmp_p
     assert [(problem.line, problem.key, problem.message) for problem in problems] == [
         (19, "old_paths[0]", "search/ holds the register's own pages, so an old page cannot be kept there; "
                              "remove this path (links to it will not be redirected), found 'search/moved'")]
+
+
+def test_the_files_beside_the_pages_are_linked_into_the_site_and_never_written_through(tmp_path: Path, monkeypatch):
+    from generator.build.render_cache import StoredText
+
+    cache, built = tmp_path / "cache", tmp_path / "site"
+    cache.mkdir()
+    (cache / "old").write_text("first rendering\n", encoding="utf-8")
+    files: dict[str, site_tree.Content] = {"10.23698/one/citation.bib": StoredText(cache / "old"),
+                                           "api/v1/datasets/10.23698/one.json": "{}\n"}
+    site_tree.write_files(files, built)
+    bib = built / "10.23698/one/citation.bib"
+    assert bib.read_text(encoding="utf-8") == "first rendering\n" and bib.samefile(cache / "old")
+    assert (built / "api/v1/datasets/10.23698/one.json").read_text(encoding="utf-8") == "{}\n"
+    # Rendered again (a new cache entry): the site's file is replaced, and the old entry stays as it was.
+    (cache / "new").write_text("second rendering\n", encoding="utf-8")
+    site_tree.write_files({**files, "10.23698/one/citation.bib": StoredText(cache / "new")}, built, only_changed=True)
+    assert bib.read_text(encoding="utf-8") == "second rendering\n"
+    assert (cache / "old").read_text(encoding="utf-8") == "first rendering\n"
+    # Where the file system cannot link (another disk), the file is copied.
+    monkeypatch.setattr(site_tree.os, "link", lambda source, target: (_ for _ in ()).throw(OSError("cross-device link")))
+    site_tree.write_files({"10.23698/one/citation.bib": StoredText(cache / "old")}, built)
+    assert bib.read_text(encoding="utf-8") == "first rendering\n" and not bib.samefile(cache / "old")
+
+
+def test_under_serve_dirty_an_unchanged_file_is_not_written_again(tmp_path: Path, monkeypatch):
+    from generator.build.render_cache import StoredText
+
+    links: list[str] = []
+    link = site_tree.os.link
+    monkeypatch.setattr(site_tree.os, "link", lambda source, target: (links.append(str(target)), link(source, target)))
+    (tmp_path / "entry").write_text("rendered\n", encoding="utf-8")
+    files: dict[str, site_tree.Content] = {"10.23698/one/citation.ris": StoredText(tmp_path / "entry")}
+    site_tree.write_files(files, tmp_path / "site")
+    assert len(links) == 1
+    site_tree.write_files(files, tmp_path / "site", only_changed=True)
+    assert len(links) == 1
+    site_tree.write_files(files, tmp_path / "site")  # a build that is not dirty writes every file
+    assert len(links) == 2 and (tmp_path / "site" / "10.23698/one/citation.ris").read_text(encoding="utf-8") == "rendered\n"
