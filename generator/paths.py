@@ -99,6 +99,15 @@ def api_path(doi: str) -> str:
     return f"api/v1/datasets/{doi.lower()}.json"
 
 
+# A dataset's parts of the register-wide files (its node of catalog.jsonld, its blocks of catalog.ttl) are
+# rendered and cached with its own files, under this prefix, and joined by the build: never published.
+PARTS = "(parts)/"
+
+
+def part_path(doi: str, name: str) -> str:
+    return f"{PARTS}{doi}/{name}"
+
+
 def built_path(path: str) -> str:
     """Where a file of the tree ends up in the built site: pages (index.md) become index.html."""
     return path.removesuffix(".md") + ".html" if path.endswith(".md") else path

@@ -47,11 +47,11 @@ def test_the_json_api_follows_its_published_schema(site: Path):
 
 
 @pytest.mark.parametrize("count", [0, 1, len(PUBLIC)])
-def test_the_listing_joined_from_the_api_files_is_the_listing_built_whole(count: int):
-    """The build joins datasets.json from each dataset's API file, as the render cache holds them."""
+def test_the_files_joined_from_each_datasets_part_are_the_files_built_whole(count: int):
+    """The build joins datasets.json, catalog.jsonld and catalog.ttl from each dataset's part, as the render cache holds them."""
     from generator.build import site as site_builder
     from generator.build import verify
-    from generator.render import api, dump_json
+    from generator.render import api, dcat, dump_json
 
     from conftest import case_settings
 
@@ -60,6 +60,11 @@ def test_the_listing_joined_from_the_api_files_is_the_listing_built_whole(count:
     public = sorted((entry.dataset for entry in catalog.public), key=lambda dataset: dataset.doi)[:count]
     joined = "".join(api.datasets_chunks((dump_json(api.record(dataset, ctx)) for dataset in public), count, ctx))
     assert joined == dump_json(api.datasets_document(public, ctx))
+    parts = [dcat.catalog_parts(dataset, ctx) for dataset in public]
+    frame = dcat.catalog_frame(public, ctx)
+    whole = dcat.catalog(public, ctx)
+    assert "".join(dcat.catalog_jsonld_joined(frame, (part["catalog.jsonld"] for part in parts), count)) == dump_json(whole)
+    assert "".join(dcat.catalog_turtle_joined(frame, public, (part["catalog.ttl.json"] for part in parts))) == dcat.turtle(whole)
 
 
 def test_the_schema_check_can_fail(site: Path):

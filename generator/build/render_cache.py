@@ -1,6 +1,6 @@
 """Each dataset's rendered files, kept between builds and reused while nothing they come from has changed.
 
-A dataset's files (its landing page and the files beside it) are a pure function of the register's
+A dataset's files (its landing page, the files beside it and its parts of the register-wide files) are a pure function of the register's
 code (and the packages it uses), its settings, the templates of the licenses it names, the validated record and the records it
 links to or that link to it (render/related.linked). The cache key is a hash of all of these, so an edit to any of them
 renders the dataset again. Entries a build did not use are removed after it.

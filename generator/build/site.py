@@ -15,12 +15,14 @@ from generator.check.catalog import Catalog
 from generator.model.record import Dataset
 from generator.parallel import fork_map
 from generator.paths import (
+    PARTS,
     SEARCH_PAGE,
     api_path,
     checked,
     image_path,
     landing_url,
     page_path,
+    part_path,
     root_from,
     thumbnail_path,
 )
@@ -30,7 +32,6 @@ from generator.render import (
     dcat,
     dump_json,
     home,
-    json_chunks,
     landing,
     license_page,
     license_text,
@@ -72,9 +73,13 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
     tree = _Tree()
     for path, page in home.render([entry.dataset for entry in catalog.public], ctx).items():
         tree[path] = page
+    parts: dict[str, Content] = {}  # each dataset's parts of the register-wide files, joined below
     for files in _dataset_files_cached(catalog, ctx, memo):
         for path, content in files.items():
-            tree[path] = content
+            if path.startswith(PARTS):
+                parts[path] = content
+            else:
+                tree[path] = content
     thumbnails = catalog.config.cache_dir / "thumbnails"
     for entry in catalog.entries:
         for image in entry.dataset.images:
@@ -88,9 +93,11 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
     tree["api/v1/datasets.json"] = _staged(staging, "datasets.json", lambda: api.datasets_chunks(
         (_text(tree[api_path(dataset.doi)]) for dataset in records), len(records), ctx))
     tree["api/v1/schema.json"] = api.schema()
-    catalog_graph = dcat.catalog(public, ctx)
-    tree["catalog.jsonld"] = _staged(staging, "catalog.jsonld", lambda: json_chunks(catalog_graph))
-    tree["catalog.ttl"] = _staged(staging, "catalog.ttl", lambda: dcat.turtle_chunks(catalog_graph))
+    frame = dcat.catalog_frame(public, ctx)
+    tree["catalog.jsonld"] = _staged(staging, "catalog.jsonld", lambda: dcat.catalog_jsonld_joined(
+        frame, (_text(parts[part_path(dataset.doi, "catalog.jsonld")]) for dataset in records), len(records)))
+    tree["catalog.ttl"] = _staged(staging, "catalog.ttl", lambda: dcat.catalog_turtle_joined(
+        frame, records, (_text(parts[part_path(dataset.doi, "catalog.ttl.json")]) for dataset in records)))
     tree["feed.xml"] = api.atom(public, ctx)
     tree["robots.txt"] = api.robots(ctx)
     tree["metrics/index.md"] = overview.metrics(public)
@@ -200,8 +207,9 @@ def dataset_files(dataset: Dataset, ctx: RenderContext) -> Rendered:
     agreement = license_text.agreement(dataset, ctx)
     if agreement:
         files[base + landing.AGREEMENT_FILE] = agreement
-    if not dataset.hidden:  # previews are in none of the API's files
+    if not dataset.hidden:  # previews are in none of the API's files and not in the catalog
         files[api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
+        files |= {part_path(dataset.doi, name): text for name, text in dcat.catalog_parts(dataset, ctx).items()}
     return files | redirects(dataset, ctx) | {base + output.name: output.render(dataset, ctx) for output in OUTPUTS}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,6 +75,28 @@ def json_chunks(data: Any) -> Iterator[str]:
     """dump_json's text in pieces, for the register-wide files too large to hold as one string."""
     yield from json.JSONEncoder(sort_keys=True, indent=2, ensure_ascii=False).iterencode(_drop_none(data))
     yield "\n"
+
+
+def json_with_list(document: dict[str, Any], key: str, items: Iterable[str], count: int) -> Iterator[str]:
+    """dump_json's text of `document` with `document[key]` the list of `count` values whose dump_json texts are
+    `items`, in pieces, read one at a time: the build joins the register-wide files from each dataset's part
+    in the render cache instead of building and encoding every part again.
+
+    Pretty-printed JSON nests a value by indenting each of its lines (no JSON text holds a raw line break),
+    so a list item at the second level is its own text indented by four spaces.
+    """
+    frame = dump_json({**document, key: [_SLOT] if count else []})
+    if not count:
+        yield frame
+        return
+    before, after = frame.split(json.dumps(_SLOT))  # more than one slot would refuse to unpack
+    yield before
+    for number, text in enumerate(items):
+        yield (",\n    " if number else "") + text.removesuffix("\n").replace("\n", "\n    ")
+    yield after
+
+
+_SLOT = "\0"  # where json_with_list's items go: a NUL is escaped in JSON, and no setting holds one
 
 
 def _drop_none(data: Any) -> Any:

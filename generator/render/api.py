@@ -5,7 +5,6 @@ All are built from the public records only: previews appear in none of them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from generator.model.record import Agent, Dataset
 from generator.paths import collection_path, doi_url, landing_url, orcid_url, page_path, ror_url
-from generator.render import RenderContext, access, conditions, dump_json, license_text
+from generator.render import RenderContext, access, conditions, json_with_list, license_text
 
 API_VERSION = "1"
 SCHEMA = Path(__file__).resolve().parent.parent / "assets" / "api-v1.schema.json"
@@ -87,24 +86,9 @@ def datasets_document(datasets: list[Dataset], ctx: RenderContext) -> dict[str, 
 
 def datasets_chunks(records: Iterable[str], count: int, ctx: RenderContext) -> Iterator[str]:
     """api/v1/datasets.json in pieces, from the API files (dump_json of `record`) of the `count` public datasets in
-    DOI order, read one at a time.
-
-    The same text as dump_json(datasets_document(...)), without building any record again: the build takes
-    the API files from the render cache, and pretty-printed JSON nests by indenting each line of a value.
-    """
-    frame = dump_json({"api_version": API_VERSION, "register": ctx.config.site_name, "count": count,
-                       "datasets": [_SLOT] if count else []})
-    if not count:
-        yield frame
-        return
-    before, after = frame.split(json.dumps(_SLOT))
-    yield before
-    for number, text in enumerate(records):
-        yield (",\n    " if number else "") + text.removesuffix("\n").replace("\n", "\n    ")
-    yield after
-
-
-_SLOT = "\0"  # where the records go in datasets.json's frame; split refuses a frame that holds it twice
+    DOI order: the same text as dump_json(datasets_document(...)), without building any record again."""
+    frame = {"api_version": API_VERSION, "register": ctx.config.site_name, "count": count}
+    return json_with_list(frame, "datasets", records, count)
 
 
 def schema() -> str:

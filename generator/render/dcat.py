@@ -13,14 +13,15 @@ HealthDCAT-AP vocabulary shapes require. What the records cannot fill yet is lis
 from __future__ import annotations
 
 import collections
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.config import DATA_THEMES, HEALTH_CATEGORIES
 from generator.model.record import Agent, Contact, Dataset
 from generator.paths import doi_url, landing_url, orcid_url, ror_url
-from generator.render import RenderContext, access, license_text
+from generator.render import RenderContext, access, dump_json, json_with_list, license_text
 from generator.render.conditions import deidentification_text, use_conditions
 
 CONTEXT = {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
@@ -186,7 +187,8 @@ def _health(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
     return {key: value for key, value in node.items() if value != []}
 
 
-def _dataset(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
+def dataset_node(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
+    """One record as the catalog's dcat:Dataset node."""
     code = access_right(dataset, ctx)
     node: dict[str, Any] = {
         "@id": doi_url(dataset.doi),
@@ -226,6 +228,30 @@ def _publisher(ctx: RenderContext) -> dict[str, Any]:
 
 def catalog(datasets: list[Dataset], ctx: RenderContext) -> dict[str, Any]:
     """catalog.jsonld: one dcat:Dataset per public record, sorted by DOI."""
+    nodes = [dataset_node(dataset, ctx) for dataset in sorted(datasets, key=lambda ds: ds.doi)]
+    return {**catalog_frame(datasets, ctx), "dcat:dataset": nodes}
+
+
+def catalog_parts(dataset: Dataset, ctx: RenderContext) -> dict[str, str]:
+    """A dataset's parts of catalog.jsonld (its node, as dump_json writes it) and catalog.ttl (its blocks, as JSON),
+    which the build keeps in the render cache and joins (catalog_jsonld_joined, catalog_turtle_joined)."""
+    node = dataset_node(dataset, ctx)
+    return {"catalog.jsonld": dump_json(node), "catalog.ttl.json": json.dumps(dataset_blocks(node), ensure_ascii=False)}
+
+
+def catalog_jsonld_joined(frame: dict[str, Any], parts: Iterable[str], count: int) -> Iterator[str]:
+    """catalog.jsonld from catalog_frame and the `count` datasets' parts in DOI order: dump_json(catalog(...))."""
+    return json_with_list(frame, "dcat:dataset", parts, count)
+
+
+def catalog_turtle_joined(frame: dict[str, Any], datasets: list[Dataset], parts: Iterable[str]) -> Iterator[str]:
+    """catalog.ttl from catalog_frame, the datasets in DOI order and their parts: turtle(catalog(...))."""
+    references = {**frame, "dcat:dataset": [{"@id": doi_url(dataset.doi)} for dataset in datasets]}
+    return turtle_joined(references, ([(str(subject), str(block)) for subject, block in json.loads(text)] for text in parts))
+
+
+def catalog_frame(datasets: list[Dataset], ctx: RenderContext) -> dict[str, Any]:
+    """The catalog node without its datasets (under "dcat:dataset", empty): the build joins their nodes in."""
     site = ctx.config.site_url
     dates = [dataset.published for dataset in datasets]
     changes = [dataset.modified or dataset.published for dataset in datasets]
@@ -241,7 +267,7 @@ def catalog(datasets: list[Dataset], ctx: RenderContext) -> dict[str, Any]:
         "dct:license": _typed(METADATA_LICENSE, "dct:LicenseDocument"),
         "dcat:themeTaxonomy": {"@id": THEMES, "@type": "skos:ConceptScheme", "dct:title": SCHEMES[THEMES]},
         "dcatap:applicableLegislation": _legislation(ctx),
-        "dcat:dataset": [_dataset(dataset, ctx) for dataset in sorted(datasets, key=lambda ds: ds.doi)],
+        "dcat:dataset": [],
     }
     if dates:
         node["dct:issued"] = _date(min(dates))
@@ -304,12 +330,34 @@ def turtle(graph: dict[str, Any]) -> str:
 
 def turtle_chunks(graph: dict[str, Any]) -> Iterator[str]:
     """catalog.ttl in pieces, one subject at a time, for a register too large to hold the file as one string."""
-    yield "\n".join(f"@prefix {prefix}: <{iri}> ." for prefix, iri in graph["@context"].items()) + "\n"
-    queue: collections.deque[dict[str, Any]] = collections.deque([{key: value for key, value in graph.items() if key != "@context"}])
-    done: set[str] = set()
+    datasets = graph.get("dcat:dataset", [])
+    frame = {**graph, "dcat:dataset": [{"@id": node["@id"]} for node in datasets]}
+    return turtle_joined(frame, (dataset_blocks(node) for node in datasets))
+
+
+def dataset_blocks(node: dict[str, Any]) -> list[tuple[str, str]]:
+    """A dataset's part of catalog.ttl: its subject's block, then those of the nodes it holds that have an @id of
+    their own (its landing page, its terms, authors with an ORCID …), breadth first, each as (@id, block)."""
+    blocks = []
+    queue: collections.deque[dict[str, Any]] = collections.deque([node])
     while queue:
-        node = queue.popleft()
-        if node["@id"] in done:
-            continue
-        done.add(node["@id"])
-        yield "\n" + _subject(node, queue) + "\n"
+        subject = queue.popleft()
+        blocks.append((subject["@id"], _subject(subject, queue)))
+    return blocks
+
+
+def turtle_joined(frame: dict[str, Any], parts: Iterable[list[tuple[str, str]]]) -> Iterator[str]:
+    """catalog.ttl from the catalog node (its datasets given by @id only) and each dataset's blocks, in DOI order.
+
+    The prefixes come first, then the catalog and the nodes it holds, then each dataset with its own. A node
+    that several hold (a theme, a legal act, an author of several datasets) is written once, where it first
+    appears; the build takes each dataset's blocks from the render cache.
+    """
+    yield "\n".join(f"@prefix {prefix}: <{iri}> ." for prefix, iri in frame["@context"].items()) + "\n"
+    done: set[str] = set()
+    catalog_node = {key: value for key, value in frame.items() if key != "@context"}
+    for blocks in itertools.chain([dataset_blocks(catalog_node)], parts):  # one dataset's blocks at a time
+        for subject, block in blocks:
+            if subject not in done:
+                done.add(subject)
+                yield "\n" + block + "\n"
