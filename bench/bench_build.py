@@ -11,6 +11,7 @@ the square of their number, which would measure that rather than the building of
 
     python bench/bench_build.py            # N = 100, 1000, 5000
     python bench/bench_build.py 100 1000   # chosen sizes
+    python bench/bench_build.py 20000      # above 5,000: the cold check and build only, for their memory
 
 Each size is measured REPEAT times (environment variable, default 3 up to 1,000 records and 1 above)
 and the median is reported: on a shared 2-core machine single runs vary by 20% or more.
@@ -30,7 +31,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = "check 1,000 < 1 s; build <= 1.25x plain pages; 1,000 datasets < 10 s; 5,000 < 45 s; peak < 1 GiB"
+TARGETS = ("check 1,000 < 1 s; build <= 1.25x plain pages; 1,000 datasets < 10 s; 5,000 < 45 s; peak < 1 GiB; "
+           "the build process < 500 MiB at 20,000")
+# Above this many records only the cold check and build are measured, for their memory: Jekyll alone would take
+# hours there, and the rebuilds say nothing the smaller sizes do not.
+MEMORY_ONLY_ABOVE = 5000
+# Runs MkDocs in this process and reports this process's own peak memory, without its children: the workers
+# that render on the other core, and Pagefind, which indexes the finished site and is reported apart.
+MEASURED_MKDOCS = ("import resource, runpy, sys\n"
+                   "sys.argv = ['mkdocs', *sys.argv[1:]]\n"
+                   "try:\n"
+                   "    runpy.run_module('mkdocs', run_name='__main__')\n"
+                   "finally:\n"
+                   "    print(f'own peak KiB {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}', file=sys.stderr)\n")
 
 RECORD = """\
 doi: 10.23698/bench/{i:05d}
@@ -98,8 +111,9 @@ PLUGIN = """  - dataset-register:
 CONTROL_PLUGINS = "  - search\n"
 
 
-def run(command: list[str], cwd: Path) -> tuple[float, int, float]:
-    """Wall time in seconds, peak resident memory in MiB and user CPU seconds of one child process (with its own).
+def run(command: list[str], cwd: Path) -> tuple[float, int, float, int]:
+    """Wall time in seconds, peak resident memory in MiB and user CPU seconds of one child process (with its own),
+    and the child's own peak in MiB where it reports one (MEASURED_MKDOCS), else 0.
 
     User CPU is the stable figure on a shared machine; system time here is mostly the disk's, and varies.
     """
@@ -111,7 +125,8 @@ def run(command: list[str], cwd: Path) -> tuple[float, int, float]:
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return elapsed, max(usage.ru_maxrss, before) // 1024, usage.ru_utime - cpu_before
+    own = re.search(r"own peak KiB (\d+)", result.stderr)
+    return elapsed, max(usage.ru_maxrss, before) // 1024, usage.ru_utime - cpu_before, int(own.group(1)) // 1024 if own else 0
 
 
 def make_register(root: Path, count: int) -> None:
@@ -166,14 +181,16 @@ def measure(count: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         register, control = Path(tmp) / "register", Path(tmp) / "control"
         make_register(register, count)
-        make_control(control, register)
-        jekyll = shutil.which("jekyll")
+        memory_only = count > MEMORY_ONLY_ABOVE
+        if not memory_only:
+            make_control(control, register)
+        jekyll = shutil.which("jekyll") if not memory_only else None
         if jekyll:
             make_jekyll(Path(tmp) / "jekyll", control)
-        checks, cached_checks, builds, plains, peaks, cached, edited = [], [], [], [], [], [], []
+        checks, cached_checks, builds, plains, peaks, own_peaks, cached, edited = [], [], [], [], [], [], [], []
         cpu: dict[str, list[float]] = {"build": [], "plain": [], "cached": [], "edited": [], "jekyll": [], "jekyll_cached": []}
         wall: dict[str, list[float]] = {"jekyll": [], "jekyll_cached": []}
-        build_command = [python, "-m", "mkdocs", "build", "--strict", "-q"]
+        build_command = [python, "-c", MEASURED_MKDOCS, "build", "--strict", "-q"]
         record = register / "datasets" / "bench-00007.yaml"
         for attempt in range(repeat):  # interleaved, so that a slow spell of the machine hits both builds
             shutil.rmtree(register / ".cache", ignore_errors=True)  # a cold check reads and checks every record
@@ -183,7 +200,10 @@ def measure(count: int) -> dict[str, float]:
             build = run(build_command, register)
             builds.append(build[0])
             peaks.append(build[1])
+            own_peaks.append(build[3])
             cpu["build"].append(build[2])
+            if memory_only:
+                continue
             plain = run([python, "-m", "mkdocs", "build", "-q"], control)
             plains.append(plain[0])
             cpu["plain"].append(plain[2])
@@ -202,34 +222,42 @@ def measure(count: int) -> dict[str, float]:
             one = run(build_command, register)  # one record edited: it alone is rendered again
             edited.append(one[0])
             cpu["edited"].append(one[2])
-        check_s, cached_check_s, build_s, plain_s, peak_mib, cached_s, edited_s = (
-            statistics.median(v) for v in (checks, cached_checks, builds, plains, peaks, cached, edited))
+        if memory_only:
+            return {"n": count, "check_s": statistics.median(checks), "cached_check_s": statistics.median(cached_checks),
+                    "build_s": statistics.median(builds), "build_cpu": statistics.median(cpu["build"]),
+                    "peak_mib": statistics.median(peaks), "own_peak_mib": statistics.median(own_peaks)}
+        check_s, cached_check_s, build_s, plain_s, peak_mib, own_peak_mib, cached_s, edited_s = (
+            statistics.median(v) for v in (checks, cached_checks, builds, plains, peaks, own_peaks, cached, edited))
     jekyll_s = {f"{name}_s": statistics.median(values) for name, values in wall.items() if values}
     return {**jekyll_s, "n": count, "check_s": check_s, "cached_check_s": cached_check_s, "build_s": build_s, "ms_per_page": 1000 * build_s / count,
-            "peak_mib": peak_mib, "plain_s": plain_s, "ratio": build_s / plain_s, "cached_s": cached_s, "edited_s": edited_s,
+            "peak_mib": peak_mib, "own_peak_mib": own_peak_mib, "plain_s": plain_s, "ratio": build_s / plain_s, "cached_s": cached_s, "edited_s": edited_s,
             **{f"{name}_cpu": statistics.median(values) for name, values in cpu.items() if values}}
 
 
 def main() -> None:
     sizes = [int(arg) for arg in sys.argv[1:]] or [100, 1000, 5000]
     print(f"targets: {TARGETS}")
-    print("seconds: wall (user CPU)")
-    print(f"{'N':>6} {'check':>6} {'cached':>6} {'build':>14} {'peak MiB':>9} {'plain MkDocs':>14} {'ratio':>6} "
+    print("seconds: wall (user CPU); peak MiB: the build process alone / with its children (the workers, Pagefind)")
+    print(f"{'N':>6} {'check':>6} {'cached':>6} {'build':>14} {'peak MiB':>11} {'plain MkDocs':>14} {'ratio':>6} "
           f"{'cached rebuild':>15} {'1 record edited':>16}")
     rows = []
     for count in sizes:
         row = measure(count)
         rows.append(row)
-        print(f"{row['n']:>6} {row['check_s']:>6.2f} {row['cached_check_s']:>6.2f} {_both(row, 'build'):>14} {row['peak_mib']:>9.0f} "
-              f"{_both(row, 'plain'):>14} {row['ratio']:>6.2f} {_both(row, 'cached'):>15} {_both(row, 'edited'):>16}", flush=True)
-    if all("jekyll_cpu" in row for row in rows):
+        peaks = f"{row['own_peak_mib']:.0f} / {row['peak_mib']:.0f}"
+        rest = (f"{_both(row, 'plain'):>14} {row['ratio']:>6.2f} {_both(row, 'cached'):>15} {_both(row, 'edited'):>16}"
+                if "plain_s" in row else "(memory only)")
+        print(f"{row['n']:>6} {row['check_s']:>6.2f} {row['cached_check_s']:>6.2f} {_both(row, 'build'):>14} {peaks:>11} "
+              f"{rest}", flush=True)
+    compared = [row for row in rows if "plain_s" in row]
+    if compared and all("jekyll_cpu" in row for row in compared):
         print("\nJekyll on the control's pages (targets: our cold build <= 0.5x Jekyll cold, our cached rebuild <= 1.0x "
               "Jekyll's with its cache; user CPU)")
         print(f"{'N':>6} {'Jekyll cold':>14} {'Jekyll cached':>14} {'ours/cold':>10} {'ours cached/cached':>19}")
-        for row in rows:
+        for row in compared:
             print(f"{row['n']:>6} {_both(row, 'jekyll'):>14} {_both(row, 'jekyll_cached'):>14} "
                   f"{row['build_cpu'] / row['jekyll_cpu']:>10.2f} {row['cached_cpu'] / row['jekyll_cached_cpu']:>19.2f}")
-    else:
+    elif compared:
         print("\n(jekyll is not installed: no comparison with Jekyll)")
 
 
