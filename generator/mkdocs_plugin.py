@@ -195,7 +195,9 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         if self.problems:
             _show_problems(Path(config.site_dir), self.problems)
             return
-        site.write_files(self.copied, Path(config.site_dir), only_changed=getattr(self, "dirty", False))
+        # Under `mkdocs serve --dirty`, a file still linked to the same cache file as after the last build is left alone.
+        self.linked = site.write_files(self.copied, Path(config.site_dir), only_changed=getattr(self, "dirty", False),
+                                       previous=getattr(self, "linked", None) if getattr(self, "serving", False) else None)
         hidden = site.hidden_paths(self.catalog)
         if hidden:
             _drop_hidden(Path(config.site_dir), hidden)

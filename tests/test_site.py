@@ -233,12 +233,17 @@ def test_the_files_beside_the_pages_are_linked_into_the_site_and_never_written_t
     cache, built = tmp_path / "cache", tmp_path / "site"
     cache.mkdir()
     (cache / "old").write_text("first rendering\n", encoding="utf-8")
+    (tmp_path / "scan.png").write_bytes(b"an image")
     files: dict[str, site_tree.Content] = {"10.23698/one/citation.bib": StoredText(cache / "old"),
+                                           "10.23698/one/images/scan.png": tmp_path / "scan.png",
                                            "api/v1/datasets/10.23698/one.json": "{}\n"}
     site_tree.write_files(files, built)
     bib = built / "10.23698/one/citation.bib"
     assert bib.read_text(encoding="utf-8") == "first rendering\n" and bib.samefile(cache / "old")
     assert (built / "api/v1/datasets/10.23698/one.json").read_text(encoding="utf-8") == "{}\n"
+    # An image is copied: its contributor may edit it in place, and the site must not change with it.
+    image = built / "10.23698/one/images/scan.png"
+    assert image.read_bytes() == b"an image" and not image.samefile(tmp_path / "scan.png")
     # Rendered again (a new cache entry): the site's file is replaced, and the old entry stays as it was.
     (cache / "new").write_text("second rendering\n", encoding="utf-8")
     site_tree.write_files({**files, "10.23698/one/citation.bib": StoredText(cache / "new")}, built, only_changed=True)
@@ -256,11 +261,17 @@ def test_under_serve_dirty_an_unchanged_file_is_not_written_again(tmp_path: Path
     links: list[str] = []
     link = site_tree.os.link
     monkeypatch.setattr(site_tree.os, "link", lambda source, target: (links.append(str(target)), link(source, target)))
-    (tmp_path / "entry").write_text("rendered\n", encoding="utf-8")
-    files: dict[str, site_tree.Content] = {"10.23698/one/citation.ris": StoredText(tmp_path / "entry")}
-    site_tree.write_files(files, tmp_path / "site")
-    assert len(links) == 1
-    site_tree.write_files(files, tmp_path / "site", only_changed=True)
-    assert len(links) == 1
+    for name in ("entry", "edited"):
+        (tmp_path / name).write_text(f"{name}\n", encoding="utf-8")
+    files: dict[str, site_tree.Content] = {"10.23698/one/citation.ris": StoredText(tmp_path / "entry"),
+                                           "10.23698/two/citation.ris": StoredText(tmp_path / "entry")}
+    linked = site_tree.write_files(files, tmp_path / "site")
+    assert len(links) == 2 and linked == {path: tmp_path / "entry" for path in files}
+    # Without a record of the last build, the times of change decide; with it, only the files linked anew are touched.
+    assert site_tree.write_files(files, tmp_path / "site", only_changed=True) == linked and len(links) == 2
+    edited = {**files, "10.23698/two/citation.ris": StoredText(tmp_path / "edited")}
+    site_tree.write_files(edited, tmp_path / "site", only_changed=True, previous=linked)
+    assert links[2:] == [str(tmp_path / "site" / "10.23698/two/citation.ris")]
+    assert (tmp_path / "site" / "10.23698/two/citation.ris").read_text(encoding="utf-8") == "edited\n"
     site_tree.write_files(files, tmp_path / "site")  # a build that is not dirty writes every file
-    assert len(links) == 2 and (tmp_path / "site" / "10.23698/one/citation.ris").read_text(encoding="utf-8") == "rendered\n"
+    assert len(links) == 5 and (tmp_path / "site" / "10.23698/two/citation.ris").read_text(encoding="utf-8") == "entry\n"

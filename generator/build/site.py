@@ -124,22 +124,32 @@ def files_beside_pages(catalog: Catalog) -> set[str]:
             if not path.endswith(".html")}
 
 
-def write_files(files: dict[str, Content], site_dir: Path, *, only_changed: bool = False) -> None:
-    """Write files that are not pages into the built site: linked to where they lie, or written from text.
+def write_files(files: dict[str, Content], site_dir: Path, *, only_changed: bool = False,
+                previous: dict[str, Path] | None = None) -> dict[str, Path]:
+    """Write files that are not pages into the built site: linked to the render cache, copied, or written from text.
 
-    A file from the render cache or an image is hard-linked where the file system allows it (the same disk),
-    else copied: a link costs one system call, where a copy opens two files, and the register has some ten of
-    these files per dataset. Neither source is ever rewritten in place: a cache entry is replaced whole, and
-    an image edited is a new build's business. With `only_changed` (`mkdocs serve --dirty`), a file is written
-    only where its source is newer, as MkDocs decides for its own files; text held in memory is always written.
+    A file of the render cache is hard-linked where the file system allows it (the same disk), else copied:
+    a link costs one system call where a copy opens two files, and the register has some ten of these files
+    per dataset. A cache entry is never rewritten in place (it is replaced whole), so a link never changes
+    under the site; an image is copied, as its contributor may edit it. With `only_changed` (`mkdocs serve
+    --dirty`), a file is written only where its source is newer, as MkDocs decides for its own files, and
+    not at all where `previous` (what the last call returned) says it is linked to the same cache file
+    already; text held in memory is always written. Returns the cache file each path is linked to.
     """
+    linked: dict[str, Path] = {}
     folders: set[Path] = set()
     for path, content in files.items():
         target = site_dir / path
         if isinstance(content, Page | StoredPage):
             raise ValueError(f"{path} is a page: MkDocs writes pages")
         source = content.file if isinstance(content, StoredText) else content if isinstance(content, Path) else None
-        if source is not None and only_changed and target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        if isinstance(content, StoredText):
+            linked[path] = content.file
+        known = previous.get(path) if only_changed and previous is not None else None
+        if known is not None and known == linked.get(path):
+            continue  # linked to this very cache file by the last build
+        if (known is None and source is not None and only_changed and target.exists()
+                and target.stat().st_mtime >= source.stat().st_mtime):
             continue
         if target.parent not in folders:  # a dataset's files share its folder: made once
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -147,11 +157,14 @@ def write_files(files: dict[str, Content], site_dir: Path, *, only_changed: bool
         target.unlink(missing_ok=True)  # never write through an earlier link into its source
         if source is None:
             target.write_bytes(str(content).encode("utf-8"))
-            continue
-        try:
-            os.link(source, target)
-        except OSError:
+        elif isinstance(content, StoredText):
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+        else:
             shutil.copyfile(source, target)
+    return linked
 
 
 def _text(content: Content) -> str:
