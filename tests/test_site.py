@@ -275,3 +275,22 @@ def test_under_serve_dirty_an_unchanged_file_is_not_written_again(tmp_path: Path
     assert (tmp_path / "site" / "10.23698/two/citation.ris").read_text(encoding="utf-8") == "edited\n"
     site_tree.write_files(files, tmp_path / "site")  # a build that is not dirty writes every file
     assert len(links) == 5 and (tmp_path / "site" / "10.23698/two/citation.ris").read_text(encoding="utf-8") == "entry\n"
+
+
+def test_the_list_pages_made_from_each_datasets_card_are_the_pages_made_whole():
+    """The build makes the list from each dataset's card and facet values as the render cache keeps them
+    (JSON, and the card's links relative to a placeholder); pages at every depth must come out the same."""
+    import dataclasses
+
+    from generator.render import home
+
+    catalog = verify.load_catalog(case_settings())
+    ctx = site_tree.context(dataclasses.replace(catalog, config=dataclasses.replace(catalog.config, list_page_size=2)))
+    public = [entry.dataset for entry in catalog.public]
+    facets = {dataset.doi: json.loads(json.dumps(home.facet_values(dataset, ctx))) for dataset in public}
+    cards = {dataset.doi: home.card(dataset, ctx, facets[dataset.doi]) for dataset in public}
+    whole = home.render(public, ctx)
+    assert len(whole) > 2 and "list/2/index.md" in whole
+    assert home.render(public, ctx, cards, facets) == whole
+    assert 'href="../../10.23698/' in whole["list/2/index.md"].body and "\0" not in whole["list/2/index.md"].body
+    assert '<h2><a href="10.23698/' in whole["index.md"].body and "\0" not in whole["index.md"].body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -71,14 +72,17 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
     """Every generated file of the site, keyed by its path relative to the docs folder (`memo`: see RenderMemo)."""
     ctx = context(catalog)
     tree = _Tree()
-    for path, page in home.render([entry.dataset for entry in catalog.public], ctx).items():
+    rendered = _dataset_files_cached(catalog, ctx, memo)
+    # Each dataset's parts of the register-wide files (the list's cards, the catalogs), joined below.
+    parts = {path: content for files in rendered for path, content in files.items() if path.startswith(PARTS)}
+    public = [entry.dataset for entry in catalog.public]
+    cards = {dataset.doi: _text(parts[part_path(dataset.doi, "home-card.html")]) for dataset in public}
+    facets = {dataset.doi: json.loads(_text(parts[part_path(dataset.doi, "facets.json")])) for dataset in public}
+    for path, page in home.render(public, ctx, cards, facets).items():
         tree[path] = page
-    parts: dict[str, Content] = {}  # each dataset's parts of the register-wide files, joined below
-    for files in _dataset_files_cached(catalog, ctx, memo):
+    for files in rendered:
         for path, content in files.items():
-            if path.startswith(PARTS):
-                parts[path] = content
-            else:
+            if not path.startswith(PARTS):
                 tree[path] = content
     thumbnails = catalog.config.cache_dir / "thumbnails"
     for entry in catalog.entries:
@@ -87,7 +91,6 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
         if entry.dataset.images:
             first = entry.doc.path.parent / entry.dataset.images[0].file
             tree[thumbnail_path(entry.dataset.doi)] = thumbnail(first, thumbnails)
-    public = [entry.dataset for entry in catalog.public]
     staging = catalog.config.cache_dir / "register"
     records = sorted(public, key=lambda dataset: dataset.doi)
     tree["api/v1/datasets.json"] = _staged(staging, "datasets.json", lambda: api.datasets_chunks(
@@ -223,6 +226,9 @@ def dataset_files(dataset: Dataset, ctx: RenderContext) -> Rendered:
     if not dataset.hidden:  # previews are in none of the API's files and not in the catalog
         files[api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
         files |= {part_path(dataset.doi, name): text for name, text in dcat.catalog_parts(dataset, ctx).items()}
+        facets = home.facet_values(dataset, ctx)
+        files[part_path(dataset.doi, "facets.json")] = json.dumps(facets, ensure_ascii=False)
+        files[part_path(dataset.doi, "home-card.html")] = home.card(dataset, ctx, facets)
     return files | redirects(dataset, ctx) | {base + output.name: output.render(dataset, ctx) for output in OUTPUTS}
 
 

@@ -8,8 +8,10 @@ on the first page fetch the other pages when first used, and then filter and sor
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 import nh3
+from markupsafe import Markup
 
 from generator.model.record import Dataset
 from generator.paths import doi_url, list_page_path, page_path, root_from, thumbnail_path
@@ -44,15 +46,36 @@ def summary(dataset: Dataset, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
+# Where a card's links take the page's way back to the site root: cards are rendered once per dataset (and kept
+# in the render cache) but shown on pages at different depths. No record text holds a NUL, nor its escape.
+_ROOT_SLOT = "\0"
+
+
+def card(dataset: Dataset, ctx: RenderContext, facets: dict[str, list[str]] | None = None) -> str:
+    """A dataset's card in the list, its links relative to a root that `render` fills in for the page it is on."""
+    return _env.get_template("home-card.html.j2").render(
+        ds=dataset, root=_ROOT_SLOT, facets=facets if facets is not None else facet_values(dataset, ctx),
+        level=access.classify(dataset, ctx).level, page_path=page_path, doi_url=doi_url, summary=summary,
+        thumbnail=lambda ds: thumbnail_path(ds.doi) if ds.images else None, joined=lambda values: "|".join(values))
+
+
 def _page_link(root: str, number: int) -> str:
     """The link to a page of the list from a page whose way back to the site root is `root`."""
     return (root + list_page_path(number)) or "./"
 
 
-def render(public: list[Dataset], ctx: RenderContext) -> dict[str, Page]:
-    """The pages of the list, by site path: the home page (index.md), then list/2/index.md and on."""
+def render(public: list[Dataset], ctx: RenderContext, cards: Mapping[str, str] | None = None,
+           facets: Mapping[str, dict[str, list[str]]] | None = None) -> dict[str, Page]:
+    """The pages of the list, by site path: the home page (index.md), then list/2/index.md and on.
+
+    `cards` and `facets` (by DOI) are each dataset's card and facet values, as the build keeps them in the
+    render cache; without them they are made here.
+    """
     datasets = sorted(public, key=lambda ds: ds.title.lower())
-    facets = {dataset.doi: facet_values(dataset, ctx) for dataset in datasets}
+    if facets is None:
+        facets = {dataset.doi: facet_values(dataset, ctx) for dataset in datasets}
+    if cards is None:
+        cards = {dataset.doi: card(dataset, ctx, facets[dataset.doi]) for dataset in datasets}
     options: dict[str, list[str]] = {
         facet: sorted({value for values in facets.values() for value in values[facet]}, key=str.lower) for facet in FACETS
     }
@@ -70,20 +93,12 @@ def render(public: list[Dataset], ctx: RenderContext) -> dict[str, Page]:
             number=number,
             page_count=len(chunks),
             page_link=functools.partial(_page_link, root),
-            root=root,
-            datasets=chunk,
+            cards=[Markup(cards[dataset.doi].replace(_ROOT_SLOT, root)) for dataset in chunk],  # the cards were rendered escaped
             listed_count=len(listed),
             withdrawn_count=len(datasets) - len(listed),
-            facets=facets,
-            levels={dataset.doi: access.classify(dataset, ctx).level for dataset in chunk},
             synthetic_count=sum(ds.synthetic for ds in listed),
             facet_labels={facet: label for facet, label in FACETS.items() if options[facet]},
             options=options,
-            page_path=page_path,
-            doi_url=doi_url,
-            summary=summary,
-            thumbnail=lambda ds: thumbnail_path(ds.doi) if ds.images else None,
-            joined=lambda values: "|".join(values),
         )
         title = ctx.config.site_name if number == 1 else f"Datasets, page {number} of {len(chunks)}"  # the theme adds the site
         # The list repeats every dataset's summary; leaving it out of the search index sends searches to
