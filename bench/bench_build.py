@@ -212,7 +212,7 @@ def measure(count: int) -> dict[str, float]:
                 for folder in ("_site", ".jekyll-cache"):
                     shutil.rmtree(site_root / folder, ignore_errors=True)
                 for name in ("jekyll", "jekyll_cached"):  # cold, then again with its cache
-                    seconds, _, user = run([jekyll, "build", "-q"], site_root)
+                    seconds, _, user, _ = run([jekyll, "build", "-q"], site_root)
                     wall[name].append(seconds)
                     cpu[name].append(user)
             again = run(build_command, register)  # nothing changed: every dataset from the cache
