@@ -13,6 +13,7 @@ the square of their number, which would measure that rather than the building of
     python bench/bench_build.py 100 1000   # chosen sizes
     python bench/bench_build.py 20000      # above 5,000: the cold check and build only, for their memory
 
+JEKYLL=0 leaves Jekyll out (at 5,000 its quadratic bookkeeping takes some ten minutes a run).
 Each size is measured REPEAT times (environment variable, default 3 up to 1,000 records and 1 above)
 and the median is reported: on a shared 2-core machine single runs vary by 20% or more.
 """
@@ -184,7 +185,7 @@ def measure(count: int) -> dict[str, float]:
         memory_only = count > MEMORY_ONLY_ABOVE
         if not memory_only:
             make_control(control, register)
-        jekyll = shutil.which("jekyll") if not memory_only else None
+        jekyll = shutil.which("jekyll") if not memory_only and os.environ.get("JEKYLL") != "0" else None
         if jekyll:
             make_jekyll(Path(tmp) / "jekyll", control)
         checks, cached_checks, builds, plains, peaks, own_peaks, cached, edited = [], [], [], [], [], [], [], []
