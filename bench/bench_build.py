@@ -259,7 +259,7 @@ def main() -> None:
             print(f"{row['n']:>6} {_both(row, 'jekyll'):>14} {_both(row, 'jekyll_cached'):>14} "
                   f"{row['build_cpu'] / row['jekyll_cpu']:>10.2f} {row['cached_cpu'] / row['jekyll_cached_cpu']:>19.2f}")
     elif compared:
-        print("\n(jekyll is not installed: no comparison with Jekyll)")
+        print("\n(Jekyll left out, or not installed: no comparison with Jekyll)")
 
 
 def _both(row: dict[str, float], name: str) -> str:
