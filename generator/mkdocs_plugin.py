@@ -118,8 +118,8 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Files rebuilds its lookup table after every append, so look up in a set made once.
         existing = {file.src_uri for file in files}
-        # The files beside each landing page (metadata, citations, images) are copied by the plugin itself
-        # (on_post_build): MkDocs' bookkeeping of some ten files per dataset would cost more than the copying,
+        # The files beside each landing page (metadata, citations, images) are linked or copied by the plugin
+        # itself (on_post_build, site.write_files): MkDocs' bookkeeping of some ten files per dataset would cost more than the copying,
         # and no hand-written page links to one dataset's files, which is what MkDocs would check.
         beside = site.files_beside_pages(self.catalog)
         self.copied = {path: content for path, content in self.tree.items() if path in beside}

@@ -180,6 +180,21 @@ licenses:
 """
 
 
+def record_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The list to which, from now on, the file name of each record checked on its own (not taken from a cache) is added."""
+    from generator.check import catalog
+
+    checked: list[str] = []
+    check_record = catalog._check_record
+
+    def counting(path, *args):  # type: ignore[no-untyped-def]
+        checked.append(path.name)
+        return check_record(path, *args)
+
+    monkeypatch.setattr(catalog, "_check_record", counting)
+    return checked
+
+
 def add_deidentification(record: Path) -> None:
     """What a steward adds to an imported record that no old register holds: how the data was made anonymous."""
     record.write_text(record.read_text(encoding="utf-8") + "deidentification:\n  where: at the caregiver\n", encoding="utf-8")

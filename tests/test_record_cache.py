@@ -20,7 +20,7 @@ from generator.build import verify
 from generator.check import catalog, record_cache
 from generator.model.record import Dataset
 
-from conftest import CASES, MINIMAL, make_register
+from conftest import CASES, MINIMAL, make_register, record_checks
 
 NEW_VERSION = "related:\n  - doi: 10.23698/one\n    relation: is-new-version-of\n    type: dataset\n"
 IMAGE = "images:\n  - file: pictures/scan.png\n    title: An axial slice\n    alt: A grey square\n"
@@ -41,16 +41,9 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def check(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str], catalog.Catalog]:
     """The records checked on their own this time (not taken from the cache), every problem, and the catalog."""
-    checked: list[str] = []
-    check_record = catalog._check_record
-
-    def counting(path, *args):  # type: ignore[no-untyped-def]
-        checked.append(path.name)
-        return check_record(path, *args)
-
-    monkeypatch.setattr(catalog, "_check_record", counting)
-    found, problems = verify.check(config.load(root / "mkdocs.yml"))
-    monkeypatch.setattr(catalog, "_check_record", check_record)
+    with monkeypatch.context() as patched:
+        checked = record_checks(patched)
+        found, problems = verify.check(config.load(root / "mkdocs.yml"))
     return sorted(checked), [f"{p.path}:{p.line}:{p.column}: {p.key}: {p.message}" for p in problems], found
 
 

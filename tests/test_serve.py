@@ -98,16 +98,11 @@ def _checks(root: Path, memo, monkeypatch) -> tuple[list[str], list[str]]:  # ty
     """The records checked on their own this time, and every problem of the register."""
     from generator import config
     from generator.build import verify
-    from generator.check import catalog, record_cache
+    from generator.check import record_cache
 
-    checked: list[str] = []
-    check_record = catalog._check_record
+    from conftest import record_checks
 
-    def counting(path, *args):  # type: ignore[no-untyped-def]
-        checked.append(path.name)
-        return check_record(path, *args)
-
-    monkeypatch.setattr(catalog, "_check_record", counting)
+    checked = record_checks(monkeypatch)
     # The memo alone: the record cache on disk would also give back a text checked before (tests/test_record_cache.py).
     monkeypatch.setattr(record_cache.RecordCache, "get", lambda self, path: None)
     _, problems = verify.check(config.load(root / "mkdocs.yml"), memo=memo)

@@ -173,7 +173,7 @@ def write_files(files: dict[str, Content], site_dir: Path, *, only_changed: bool
 def _text(content: Content) -> str:
     if isinstance(content, StoredText):
         return content.load()
-    assert isinstance(content, str), "an API file is text"
+    assert isinstance(content, str), "a dataset's API file and its parts are text"
     return content
 
 
