@@ -169,18 +169,20 @@ def _search_results(page: Page, query: str) -> list[str]:
     page.locator("#dr-search-query").fill(query)
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=*")
-    links = page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title > a")
+    shown = ".pagefind-ui__result-inner > .pagefind-ui__result-title > a"  # a page's own link, not its sections'
+    links = page.locator(shown)
     # Pagefind says how many pages it found ("12 results for …") before it shows them, five at a time with a
     # "Load more results" button that appears only once those five are in: wait for all, not for the first.
     page.wait_for_function("/^\\d+ results? for/.test(document.querySelector('.pagefind-ui__message')?.textContent ?? '')")
     total = int(page.locator(".pagefind-ui__message").inner_text().split()[0])
     while links.count() < total:
-        page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result-title > a').length >= {total}"
+        # Counted with the same selector as `links`: the sections' links inside a result would reach the total first.
+        page.wait_for_function(f"document.querySelectorAll({shown!r}).length >= {total}"
                                " || !!document.querySelector('button.pagefind-ui__button')")
         if links.count() < total:
-            shown = links.count()
+            count = links.count()
             page.locator("button.pagefind-ui__button").click()
-            page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result-title > a').length > {shown}")
+            page.wait_for_function(f"document.querySelectorAll({shown!r}).length > {count}")
     return [urlsplit(href).path.lstrip("/") for href in links.evaluate_all("links => links.map(a => a.href)")]
 
 

@@ -1,0 +1,244 @@
+"""The MkDocs plugin: it validates the records and hands their files over.
+
+Generated pages arrive as Page objects and are given to MkDocs as they are: their title and flags go
+straight into page.meta and their HTML straight into page.content, so no record text is ever parsed
+as front matter or Markdown. A dataset's page waits in the render cache (StoredPage) and its HTML is
+read only while MkDocs writes that page, so memory does not grow with the register.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import escape
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from generator.build import site, verify
+from generator.build.render_cache import RenderMemo, StoredPage, StoredText
+from generator.build.search_index import write_search_index
+from generator.check import catalog as catalog_module
+from generator.config import SiteConfig
+from generator.errors import Problem, RecordErrors, RegisterError
+from generator.model.licenses import load_library
+from generator.paths import SEARCH_PAGE
+from generator.render.page import Page as SitePage
+
+if TYPE_CHECKING:  # the live-reload server (http.server, ssl, watchdog) is a fifth of the import: only `mkdocs serve` needs it
+    from mkdocs.livereload import LiveReloadServer
+
+log = logging.getLogger("mkdocs.plugins.dataset-register")
+THEME_OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "theme"
+
+
+class RegisterPluginConfig(Config):
+    """Options of `dataset-register` in mkdocs.yml."""
+
+    doi_prefix = c.Optional(c.Type(str))
+    """The register's DOI prefix, e.g. "10.23698"; records may then give only the DOI suffix."""
+    publisher = c.Optional(c.Type(str))
+    """Publisher named in citations and DataCite metadata; site_name when left out."""
+    datasets_dir = c.Type(str, default="datasets")
+    """Folder of the dataset records, relative to mkdocs.yml."""
+    licenses_dir = c.Type(str, default="licenses")
+    """Folder of the license templates, relative to mkdocs.yml."""
+    allowed_hosts = c.ListOfItems(c.Type(str), default=[])
+    """Hosts DataCite accepts landing pages on (the repository's Domains); site_url's host when empty."""
+    license_versions = c.Type(dict, default={})
+    """The version of each license a new record gets, e.g. {aida-by: "1.1"}; a license not named: its newest."""
+    themes = c.ListOfItems(c.Type(str), default=[])
+    """EU data themes of the register for the DCAT catalog, e.g. [HEAL] for health."""
+    health_categories = c.ListOfItems(c.Type(str), default=[])
+    """EHDS health categories of the register's data for HealthDCAT-AP, e.g. [EHRS] (docs/dcat.md)."""
+    applicable_legislation = c.ListOfItems(c.Type(str), default=[])
+    """Legal acts that apply to the register's data, as ELI IRIs, for HealthDCAT-AP (docs/dcat.md)."""
+    landing_url_slash = c.Type(bool, default=True)
+    """Landing URLs end in "/"; false keeps the URLs a migrated register registered without one."""
+    list_page_size = c.Type(int, default=200)
+    """Datasets per page of the home list; the list's filters gather the other pages when used."""
+    collections = c.Optional(c.Type(dict))
+    """The collections records may name: {name: {title, description, url, access}} (docs/collection-settings.md)."""
+
+
+class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
+    """Adds every dataset's landing page, the license pages and the home page to the site."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.settings = SiteConfig.from_options(
+            Path(config.config_file_path).resolve().parent, config.site_name, config.site_url, dict(self.config),
+            dict(config.extra or {}),
+        )
+        if "search" in config.plugins or "material/search" in config.plugins:  # the theme renames it
+            raise PluginError(
+                "mkdocs.yml: remove 'search' from plugins: the register has its own search (Pagefind), which "
+                "a visitor downloads only in the pieces a query needs, while MkDocs' search sends its whole "
+                "index with every first page view")
+        config.extra["register_search_page"] = SEARCH_PAGE  # where the header's search box sends a query
+        config.theme.dirs.insert(0, str(THEME_OVERRIDES))
+        config.extra_css.append("assets/register.css")
+        config.extra_javascript.append("assets/register.js")
+        return config
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this hook keeps the plugin, and so its memory of checked records, across the rebuilds of `mkdocs serve`.
+        self.serving = command == "serve"
+        self.dirty = dirty
+        self.memo = catalog_module.RecordMemo() if self.serving else None
+        self.render_memo = RenderMemo() if self.serving else None
+        self.indexed = False
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # Validate before MkDocs cleans site/, so that bad records leave the last good site in place.
+        self.problems: list[Problem] = []
+        try:
+            self.catalog = verify.load_catalog(self.settings, getattr(self, "memo", None))
+            self.tree = site.build_tree(self.catalog, getattr(self, "render_memo", None))
+        except RecordErrors as error:
+            if not getattr(self, "serving", False):
+                raise PluginError(error.format_message()) from None
+            # While serving, a failed build would leave the server waiting for a good one and every
+            # request hanging: the site becomes an error page instead, and comes back once fixed.
+            log.error(error.format_message())
+            self.problems = error.problems
+            self.catalog = catalog_module.Catalog(self.settings, [], load_library(self.settings.licenses_dir))
+            self.tree = {}
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        # Files rebuilds its lookup table after every append, so look up in a set made once.
+        existing = {file.src_uri for file in files}
+        # The files beside each landing page (metadata, citations, images) are linked or copied by the plugin
+        # itself (on_post_build, site.write_files): MkDocs' bookkeeping of some ten files per dataset would cost more than the copying,
+        # and no hand-written page links to one dataset's files, which is what MkDocs would check.
+        beside = site.files_beside_pages(self.catalog)
+        self.copied = {path: content for path, content in self.tree.items() if path in beside}
+        for path, content in self.tree.items():
+            if path in existing:
+                raise PluginError(f"docs/{path} would be replaced by a generated page; rename or remove it")
+            if path in self.copied:
+                continue
+            # Dataset and license pages stay out of the navigation: a navigation with every page
+            # in it is rendered into every page, which makes the build grow with the square of the count.
+            inclusion = InclusionLevel.INCLUDED if path == "index.md" else InclusionLevel.NOT_IN_NAV
+            if isinstance(content, Path | StoredText | StoredPage):
+                # Copied from where it lies (a stored page is read by the hooks below); its time of change
+                # is what `mkdocs serve --dirty` compares, so a page rendered again is the one rebuilt.
+                source = content if isinstance(content, Path) else content.file
+                files.append(File.generated(config, path, abs_src_path=str(source), inclusion=inclusion))
+            else:
+                # A Page's file has no text: MkDocs reads the page from the object, in the hooks below.
+                text = "" if isinstance(content, SitePage) else content
+                files.append(File.generated(config, path, content=text, inclusion=inclusion))
+        return files
+
+    def _generated_page(self, page: Page) -> SitePage | StoredPage | None:
+        content = self.tree.get(page.file.src_uri) if page.file.generated_by is not None else None
+        return content if isinstance(content, SitePage | StoredPage) else None
+
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        return "" if self._generated_page(page) else None
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        generated = self._generated_page(page)
+        if generated is None:
+            return markdown
+        # Themes print page.title and the description into HTML unescaped, so they are escaped here, once.
+        meta: dict[str, Any] = {"title": str(escape(generated.title))}
+        if generated.description:
+            meta["description"] = str(escape(generated.description))
+        if generated.noindex:
+            meta["robots"] = "noindex, nofollow"
+        if generated.noindex or generated.search_exclude:
+            meta["register_search_exclude"] = True  # the theme leaves the page unmarked for Pagefind
+        elif generated.search_terms:
+            meta["register_search_terms"] = str(escape(" ".join(generated.search_terms)))
+        page.meta = meta
+        if generated.updated:
+            page.update_date = generated.updated  # the sitemap's lastmod: the record's date, not the build's
+        # The body is finished HTML: Python-Markdown gets nothing to do, and the HTML comes in on_page_context.
+        return ""
+
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        generated = self._generated_page(page)
+        if generated is not None:  # MkDocs reads every page before writing any: the HTML is fetched only now
+            finished = generated.load() if isinstance(generated, StoredPage) else generated
+            page.content = finished.body
+            if finished.head:
+                page.meta["register_head"] = finished.head
+        return context
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self._generated_page(page) is not None:
+            page.content = None  # written: let the HTML go
+            page.meta.pop("register_head", None)
+        return output
+
+    def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        server.watch(str(self.settings.datasets_dir))
+        server.watch(str(self.settings.licenses_dir))
+        return server
+
+    @event_priority(-100)  # after every other plugin has written its files
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.problems:
+            _show_problems(Path(config.site_dir), self.problems)
+            return
+        # Under `mkdocs serve --dirty`, a file still linked to the same cache file as after the last build is left alone.
+        self.linked = site.write_files(self.copied, Path(config.site_dir), only_changed=getattr(self, "dirty", False),
+                                       previous=getattr(self, "linked", None) if getattr(self, "serving", False) else None)
+        hidden = site.hidden_paths(self.catalog)
+        if hidden:
+            _drop_hidden(Path(config.site_dir), hidden)
+        if getattr(self, "dirty", False) and self.indexed:
+            # `mkdocs serve --dirty` keeps the site between rebuilds, and its search index with it: indexing
+            # every page again would take longer than the rebuild. `mkdocs build` always indexes the whole site.
+            log.info("The search index is kept from the first build while serving with --dirty")
+            return
+        try:
+            write_search_index(Path(config.site_dir))
+            self.indexed = True
+        except RegisterError as error:
+            raise PluginError(error.format_message()) from None
+
+
+def _show_problems(site_dir: Path, problems: list[Problem]) -> None:
+    """Every page of the served site (and its 404 page) lists the problems, each at its file and line."""
+    items = "".join(f"<li><code>{escape(f'{p.path}:{p.line}:{p.column}')}</code> <strong>{escape(p.key)}</strong>: "
+                    f"{escape(p.message)}</li>" for p in problems)
+    count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>The register has problems</title>"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>"
+            "<body style=\"font-family: sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5\">"
+            f"<h1>The register has {count}</h1>"
+            "<p>Fix them in the files named below. This page reloads by itself once they are saved and the site "
+            f"builds again.</p><ul>{items}</ul></body></html>\n")
+    for html in {*site_dir.rglob("*.html"), site_dir / "index.html", site_dir / "404.html"}:
+        html.write_text(page, encoding="utf-8")
+        # Dated to 1970, so that the next build (also under `mkdocs serve --dirty`) sees every page as out of date.
+        os.utime(html, (0, 0))
+
+
+def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:
+    """Remove preview pages and redirects from the sitemap; their pages stay reachable by URL (the theme keeps them out of search)."""
+    sitemap = site_dir / "sitemap.xml"
+    if sitemap.is_file():
+        text = sitemap.read_text(encoding="utf-8")
+        kept = re.sub(
+            r"\s*<url>\s*<loc>[^<]*?/(" + "|".join(re.escape(path) for path in hidden) + r")</loc>.*?</url>",
+            "", text, flags=re.DOTALL,
+        )
+        sitemap.write_text(kept, encoding="utf-8")
+        with gzip.GzipFile(site_dir / "sitemap.xml.gz", "wb", mtime=0) as compressed:
+            compressed.write(kept.encode("utf-8"))
