@@ -201,9 +201,9 @@ def load(config_file: Path = Path("mkdocs.yml")) -> SiteConfig:
     """Read the register's settings from mkdocs.yml, as MkDocs itself reads the file.
 
     The file is read by MkDocs' own YAML loader (its !ENV and !relative tags, INHERIT), which lives
-    behind the plugin module, the only module that imports MkDocs; `plugins:` may be a list or a mapping.
+    in the plugin's package, the only one that imports MkDocs; `plugins:` may be a list or a mapping.
     """
-    from generator.mkdocs_plugin import read_mkdocs_yml  # imported here: MkDocs stays at the edge
+    from generator.mkdocs_plugin.settings import read_mkdocs_yml  # imported here: MkDocs stays at the edge
 
     if not config_file.is_file():
         raise RegisterError(f"{config_file}: no such file; run the command in the register's folder or give --config")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -26,8 +24,12 @@ def fork_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """
     global _job
     workers = min(os.cpu_count() or 1, 4)
-    if (len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if len(items) < PARALLEL_FROM or workers < 2 or threading.active_count() > 1:
+        return [function(item) for item in items]
+    import multiprocessing  # imported here: a run with little to do (a check from the record cache) starts faster
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     size = -(-len(items) // workers)
     chunks = [range(start, min(start + size, len(items))) for start in range(0, len(items), size)]

@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from generator.config import SiteConfig
 
+AGREEMENT_FILE = "agreement.txt"  # the licenses to be signed, filled in for the dataset (Markdown text)
 THUMBNAIL = "thumbnail.jpg"  # the list's picture of a dataset, beside its landing page
 SEARCH_PAGE = "search/"  # the search results page; every page's header sends its query there
 SEARCH_BUNDLE = "pagefind/"  # Pagefind's index and scripts, written after the build

@@ -9,11 +9,12 @@ import pytest
 from generator.build import verify
 from generator.build.site import context
 from generator.check.validate import parse
-from generator.render.formats import FORMATS
+from generator.render.formats import golden_formats
 from generator.source.loader import load
 
 from conftest import CASES, ROOT, case_settings
 
+FORMATS = golden_formats()
 SETTINGS = case_settings()
 RECORDS = sorted(CASES.glob("*.yaml"))
 

@@ -16,6 +16,7 @@ from generator.check.catalog import Catalog
 from generator.model.record import Dataset
 from generator.parallel import fork_map
 from generator.paths import (
+    AGREEMENT_FILE,
     PARTS,
     SEARCH_PAGE,
     api_path,
@@ -222,7 +223,7 @@ def dataset_files(dataset: Dataset, ctx: RenderContext) -> Rendered:
     files: dict[str, Page | str] = {base + "index.md": landing.render(dataset, ctx)}
     agreement = license_text.agreement(dataset, ctx)
     if agreement:
-        files[base + landing.AGREEMENT_FILE] = agreement
+        files[base + AGREEMENT_FILE] = agreement
     if not dataset.hidden:  # previews are in none of the API's files and not in the catalog
         files[api_path(dataset.doi)] = dump_json(api.record(dataset, ctx))
         files |= {part_path(dataset.doi, name): text for name, text in dcat.catalog_parts(dataset, ctx).items()}

@@ -7,14 +7,15 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-import jinja2
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from generator.config import SiteConfig
 from generator.model.licenses import LicenseLibrary
 from generator.model.record import Dataset
 from generator.paths import doi_url, orcid_url, ror_url
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 T = TypeVar("T")
@@ -45,6 +46,8 @@ class RenderContext:
 
 def template_env(directory: Path = TEMPLATES, *, html: bool = True) -> jinja2.Environment:
     """A strict Jinja environment; HTML output is autoescaped; templates link identifiers as paths.py does."""
+    import jinja2  # imported here: `register check` reaches this package for RenderContext, not for templates
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         undefined=jinja2.StrictUndefined,

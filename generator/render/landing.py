@@ -9,12 +9,12 @@ import iso3166
 from markupsafe import Markup
 
 from generator.model.record import Dataset
-from generator.paths import collection_path, human_size, image_name, page_path, root_from
+from generator.paths import AGREEMENT_FILE, collection_path, human_size, image_name, page_path, root_from
 from generator.render import RenderContext, access, citation, conditions, head, license_text, related, styles, template_env
+from generator.render.formats import DESCRIBED_BY
 from generator.render.markdown import inline_html, to_html
 from generator.render.page import Page
 
-AGREEMENT_FILE = "agreement.txt"  # the licenses to be signed, filled in for the dataset (Markdown text)
 SNOMED_BROWSER = "https://browser.ihtsdotools.org/?perspective=full&edition=MAIN&conceptId1={}"
 _env = template_env()
 _env.filters["markdown"] = lambda text: Markup(to_html(text)) if text else ""
@@ -111,12 +111,6 @@ def file_stem(dataset: Dataset) -> str:
     return (name or "dataset") + (f"-{dataset.version}" if dataset.version else "")
 
 
-def _described_by() -> tuple[Any, ...]:
-    from generator.render.formats import DESCRIBED_BY  # the registry renders this page too
-
-    return DESCRIBED_BY
-
-
 def search_terms(dataset: Dataset) -> tuple[str, ...]:
     """What the site's search weighs most on a dataset's page: its short name and DOI, so that they find it
     before the documentation, and what it is of (organs, modalities, keywords), so that a search for a
@@ -143,7 +137,7 @@ def render(dataset: Dataset, ctx: RenderContext) -> Page:
         eligibility=access.ELIGIBILITY,
         access_request=access.request(dataset, ctx),
         use_conditions=conditions.use_conditions(dataset, ctx),
-        metadata_files=_described_by(),
+        metadata_files=DESCRIBED_BY,
         deidentification=conditions.deidentification_parts(dataset),
         deidentification_heading=conditions.DEIDENTIFICATION_HEADING,
         agreements=[text.title.lower() for text in license_text.build(dataset, ctx, with_texts=False) if text.agreement],

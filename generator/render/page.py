@@ -1,7 +1,7 @@
 """A generated page as an object: the site builder receives it as it is, with no text round trip.
 
 Record text never passes through front matter or any other text that is parsed again, so no
-character a record holds can change what a page is. Only generator/mkdocs_plugin.py turns a Page
+character a record holds can change what a page is. Only generator/mkdocs_plugin/plugin.py turns a Page
 into MkDocs' files and pages.
 """
 
