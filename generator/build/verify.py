@@ -56,8 +56,10 @@ def _output_paths(catalog: Catalog) -> None:
                 parts = folder.split("/") if folder else []
                 parents = parents_of[folder] = ["/".join(parts[:end]) for end in range(len(parts), 0, -1)]
             other = files.get(path) or folders.get(path)
-            if other is None:
-                other = next((files[parent] for parent in parents if parent in files), None)
+            for parent in parents if other is None else ():
+                if parent in files:
+                    other = files[parent]
+                    break
             if other and not _told(claim, other):
                 _collision(claim, other)
                 _collision(other, claim)
