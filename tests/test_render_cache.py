@@ -137,6 +137,34 @@ def test_a_missing_file_of_an_entry_renders_that_dataset_again(register: Path, m
     assert rendered == ["10.23698/other"] and tree == cold
 
 
+def test_a_rebuild_while_serving_reads_only_the_edited_datasets_parts_from_the_cache(register: Path, monkeypatch):
+    """The register-wide files are joined from every dataset's parts; under `mkdocs serve` a part read once
+    is kept (RenderMemo.texts), so after one edit only that dataset's new parts are read from disk."""
+    memos = (RecordMemo(), RenderMemo())
+
+    def built() -> tuple[dict[str, object], set[str]]:
+        read: set[str] = set()
+        load = render_cache.StoredText.load
+
+        def counting(stored: render_cache.StoredText) -> str:
+            read.add(stored.file.parent.name)
+            return load(stored)
+
+        with monkeypatch.context() as patched:
+            patched.setattr(render_cache.StoredText, "load", counting)
+            tree = site.build_tree(verify.load_catalog(config.load(register / "mkdocs.yml"), memos[0]), memos[1])
+        return site.loaded(tree), read
+
+    built()
+    before = {path.name for path in (register / ".cache" / "render").iterdir()}
+    _, read = built()
+    assert read == set()
+    edit(register / "datasets" / "other.yaml", "only the keys a record needs", "only the keys, edited")
+    tree, read = built()
+    assert len(read) == 1 and not read & before, "only the edited dataset's new entry is read"
+    assert tree == build(register, monkeypatch)[0], "and the site is what a build without the memo makes"
+
+
 def test_the_build_keeps_only_references_to_what_it_rendered(register: Path):
     """Memory stays flat: the tree points into the cache, and what it points at is what was rendered."""
     catalog = verify.load_catalog(config.load(register / "mkdocs.yml"))

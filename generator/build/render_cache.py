@@ -66,11 +66,14 @@ class RenderMemo:
     """What the builds of one `mkdocs serve` have already worked out, so that a rebuild after one edit costs
     little more than that record: each dataset's key, while it and the records it links to are the very
     objects of the last build (the check's RecordMemo hands back the same objects for unchanged records)
-    and the code, settings and licenses are the same; and each entry already read."""
+    and the code, settings and licenses are the same; each entry already read; and the text of each cached
+    file the build joins into a register-wide file. An entry's files never change once it is stored (it is
+    named by the hash of what they come from, and replaced whole), so a text read once stays true."""
 
     def __init__(self) -> None:
         self.keys: dict[str, tuple[Dataset, list[Dataset], list[str], str]] = {}
         self.entries: dict[str, tuple[int, Stored]] = {}  # with the manifest's time of change
+        self.texts: dict[Path, str] = {}
 
 
 class RenderCache:
@@ -107,7 +110,7 @@ class RenderCache:
         """The files stored under `key`, or None (also for an entry that cannot be read)."""
         signature = _changed(self.folder / key / MANIFEST)
         known = self.memo.entries.get(key) if self.memo else None
-        if known and known[0] == signature and all(ref.file.is_file() for ref in known[1].values()):
+        if known and known[0] == signature:  # an entry is replaced whole, so its manifest answers for its files
             return known[1]
         stored = self._read(key)
         if self.memo is not None and stored is not None:
@@ -165,6 +168,7 @@ class RenderCache:
         wanted = set(keys)
         if self.memo is not None:
             self.memo.entries = {key: stored for key, stored in self.memo.entries.items() if key in wanted}
+            self.memo.texts = {file: text for file, text in self.memo.texts.items() if file.parent.name in wanted}
         for path in self.folder.iterdir() if self.folder.is_dir() else []:
             if path.name not in wanted:
                 if path.is_dir():
