@@ -64,7 +64,8 @@ def test_the_files_joined_from_each_datasets_part_are_the_files_built_whole(coun
     frame = dcat.catalog_frame(public, ctx)
     whole = dcat.catalog(public, ctx)
     assert "".join(dcat.catalog_jsonld_joined(frame, (part["catalog.jsonld"] for part in parts), count)) == dump_json(whole)
-    assert "".join(dcat.catalog_turtle_joined(frame, public, (part["catalog.ttl.json"] for part in parts))) == dcat.turtle(whole)
+    assert "".join(dcat.catalog_turtle_joined(
+        frame, public, (dcat.turtle_part(part["catalog.ttl.json"]) for part in parts))) == dcat.turtle(whole)
 
 
 def test_the_schema_check_can_fail(site: Path):

@@ -183,3 +183,19 @@ def test_a_cache_that_cannot_be_written_still_builds(register: Path, monkeypatch
     assert rendered == ALL and tree == cold
     assert isinstance(site.build_tree(verify.load_catalog(config.load(register / "mkdocs.yml")))["10.23698/other/index.md"],
                       site.Page)
+
+
+def test_a_built_site_keeps_its_register_wide_files_when_the_next_build_writes_them(register: Path, monkeypatch, tmp_path: Path):
+    """datasets.json and the catalogs are linked into the site from .cache/register/: the next build writes files of its own
+    there, so the site built before keeps what it was built with, and the folder keeps one file of each."""
+    catalog = verify.load_catalog(config.load(register / "mkdocs.yml"), MEMOS[0])
+    tree = site.build_tree(catalog, MEMOS[1])
+    written = tmp_path / "site"
+    site.write_files({path: tree[path] for path in ("api/v1/datasets.json", "catalog.jsonld", "catalog.ttl")}, written)
+    before = {path: (written / path).read_text(encoding="utf-8") for path in ("api/v1/datasets.json", "catalog.ttl")}
+    edit(register / "datasets" / "other.yaml", "An unrelated dataset", "An edited dataset")
+    build(register, monkeypatch)
+    assert {path: (written / path).read_text(encoding="utf-8") for path in before} == before
+    assert "An unrelated dataset" in before["catalog.ttl"]
+    assert sorted(path.name.rsplit(".", 1)[0] for path in (register / ".cache" / "register").iterdir()) == [
+        "catalog.jsonld", "catalog.ttl", "datasets.json"]

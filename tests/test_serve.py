@@ -79,6 +79,10 @@ def test_serving_dirty_shows_an_edit_on_its_page_the_list_and_the_pages_that_lin
         assert "The renamed version" in _get(base + "10.23698/new/")[1]  # the newer version names it by its title
         assert "The renamed version" in _get(base)[1] and "The first version" not in _get(base)[1]
         assert "The renamed version" in _get(base + "10.23698/old/datacite.json")[1]
+        for listing in ("api/v1/datasets.json", "catalog.jsonld", "catalog.ttl"):
+            assert "The renamed version" in _get(base + listing)[1], listing
+        sitemap = _get(base + "sitemap.xml")[1]
+        assert all(f"/10.23698/{name}/</loc>" in sitemap for name in ("old", "new", "other")), sitemap
         # A broken record turns every page into the list of problems; once fixed, every page comes back, also
         # those of records that did not change, which a dirty build would otherwise not write again.
         (root / "datasets" / "old.yaml").write_text(old.replace("2020-01-01", "2020-02-30"), encoding="utf-8")
@@ -90,6 +94,38 @@ def test_serving_dirty_shows_an_edit_on_its_page_the_list_and_the_pages_that_lin
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_dirty_rebuild_hands_mkdocs_only_the_dataset_pages_rendered_anew(tmp_path: Path, monkeypatch):
+    """MkDocs would not write the other pages again, and at 5,000 datasets making their Page objects cost it
+    more than the rebuild; the site keeps them, and the sitemap of the first build keeps listing them."""
+    from mkdocs.commands import build
+    from mkdocs.config import load_config
+
+    names = ("one", "two", "three")
+    root = make_register(tmp_path / "register", {f"{name}.yaml": MINIMAL.format(name=name) for name in names})
+    settings = load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    settings.plugins.on_startup(command="serve", dirty=True)
+    handed: list[str] = []
+    build_page = build._build_page
+    monkeypatch.setattr(build, "_build_page", lambda page, *args, **kwargs: (
+        handed.append(page.file.src_uri), build_page(page, *args, **kwargs))[1])
+
+    def rebuilt() -> list[str]:
+        handed.clear()
+        build.build(settings, dirty=True)
+        return sorted(path for path in handed if path.startswith("10.23698/"))
+
+    assert rebuilt() == [f"10.23698/{name}/index.md" for name in sorted(names)]
+    record = root / "datasets" / "two.yaml"
+    record.write_text(MINIMAL.format(name="two").replace("A minimal dataset", "An edited dataset"), encoding="utf-8")
+    assert rebuilt() == ["10.23698/two/index.md"]
+    site = tmp_path / "site"
+    assert "An edited dataset" in (site / "10.23698/two/index.html").read_text(encoding="utf-8")
+    assert "A minimal dataset" in (site / "10.23698/one/index.html").read_text(encoding="utf-8")
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert all(f"/10.23698/{name}/</loc>" in sitemap for name in names), sitemap
+    assert rebuilt() == []
 
 
 # --- The memory of checked records that `mkdocs serve` keeps between rebuilds --------------------------
@@ -144,3 +180,20 @@ def test_the_memo_checks_everything_again_after_a_license_or_a_setting_changed(t
                         encoding="utf-8")
     checked, problems = _checks(root, memo, monkeypatch)
     assert checked == ["one.yaml"] and "is not this register's prefix 10.5555" in problems[0]
+
+
+def test_the_theme_templates_kept_compiled_while_serving_follow_an_edit():
+    from jinja2 import DictLoader, Environment
+
+    from generator.mkdocs_plugin.plugin import _CompiledTemplates
+
+    templates = {"main.html": "first {{ 1 + 1 }}"}
+    compiled = _CompiledTemplates()
+
+    def rendered() -> str:  # MkDocs makes a new environment for each build
+        return Environment(loader=DictLoader(templates), bytecode_cache=compiled).get_template("main.html").render()
+
+    assert rendered() == "first 2" and len(compiled.compiled) == 1
+    assert rendered() == "first 2"
+    templates["main.html"] = "second {{ 2 + 2 }}"
+    assert rendered() == "second 4"

@@ -68,12 +68,14 @@ class RenderMemo:
     objects of the last build (the check's RecordMemo hands back the same objects for unchanged records)
     and the code, settings and licenses are the same; each entry already read; and the text of each cached
     file the build joins into a register-wide file. An entry's files never change once it is stored (it is
-    named by the hash of what they come from, and replaced whole), so a text read once stays true."""
+    named by the hash of what they come from, and replaced whole), so a text read once stays true, and so does
+    what was decoded from it (the facets of a dataset's card, its blocks of catalog.ttl)."""
 
     def __init__(self) -> None:
         self.keys: dict[str, tuple[Dataset, list[Dataset], list[str], str]] = {}
         self.entries: dict[str, tuple[int, Stored]] = {}  # with the manifest's time of change
         self.texts: dict[Path, str] = {}
+        self.decoded: dict[Path, object] = {}
 
 
 class RenderCache:
@@ -169,6 +171,7 @@ class RenderCache:
         if self.memo is not None:
             self.memo.entries = {key: stored for key, stored in self.memo.entries.items() if key in wanted}
             self.memo.texts = {file: text for file, text in self.memo.texts.items() if file.parent.name in wanted}
+            self.memo.decoded = {file: value for file, value in self.memo.decoded.items() if file.parent.name in wanted}
         for path in self.folder.iterdir() if self.folder.is_dir() else []:
             if path.name not in wanted:
                 if path.is_dir():

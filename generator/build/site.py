@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar, cast
 
 from markupsafe import escape
 
@@ -50,6 +53,7 @@ from generator.render.schema import record_schema
 # a page or text file in the render cache (its load() reads it back).
 Content = Page | str | Path | StoredPage | StoredText
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+T = TypeVar("T")
 
 
 def context(catalog: Catalog) -> RenderContext:
@@ -78,7 +82,7 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
     parts = {path: content for files in rendered for path, content in files.items() if path.startswith(PARTS)}
     public = [entry.dataset for entry in catalog.public]
     cards = {dataset.doi: _text(parts[part_path(dataset.doi, "home-card.html")], memo) for dataset in public}
-    facets = {dataset.doi: json.loads(_text(parts[part_path(dataset.doi, "facets.json")], memo)) for dataset in public}
+    facets = {dataset.doi: _decoded(parts[part_path(dataset.doi, "facets.json")], memo, json.loads) for dataset in public}
     for path, page in home.render(public, ctx, cards, facets).items():
         tree[path] = page
     for files in rendered:
@@ -101,7 +105,8 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
     tree["catalog.jsonld"] = _staged(staging, "catalog.jsonld", lambda: dcat.catalog_jsonld_joined(
         frame, (_text(parts[part_path(dataset.doi, "catalog.jsonld")], memo) for dataset in records), len(records)))
     tree["catalog.ttl"] = _staged(staging, "catalog.ttl", lambda: dcat.catalog_turtle_joined(
-        frame, records, (_text(parts[part_path(dataset.doi, "catalog.ttl.json")], memo) for dataset in records)))
+        frame, records, (_decoded(parts[part_path(dataset.doi, "catalog.ttl.json")], memo, dcat.turtle_part)
+                         for dataset in records)))
     tree["feed.xml"] = api.atom(public, ctx)
     tree["robots.txt"] = api.robots(ctx)
     tree["metrics/index.md"] = overview.metrics(public)
@@ -184,18 +189,38 @@ def _text(content: Content, memo: RenderMemo | None) -> str:
     return content
 
 
+def _decoded(content: Content, memo: RenderMemo | None, decode: Callable[[str], T]) -> T:
+    """A dataset's part decoded from its text, once per `mkdocs serve` (see RenderMemo)."""
+    if memo is None or not isinstance(content, StoredText):
+        return decode(_text(content, memo))
+    if content.file not in memo.decoded:
+        memo.decoded[content.file] = decode(content.load())
+    return cast(T, memo.decoded[content.file])
+
+
 def _staged(folder: Path, name: str, chunks: Callable[[], Iterable[str]]) -> StoredText | str:
     """A register-wide file that grows with the register, written to disk piece by piece and copied from there:
     held as one string, with the pieces it is joined from, it would be the build's largest use of memory.
-    Where the folder cannot be written, the file is kept in memory after all."""
-    target = folder / name
+    Where the folder cannot be written, the file is kept in memory after all.
+
+    Each build writes a file of its own and removes the older ones: the site built last holds a link to its
+    file (write_files), which must keep what that site was built with, and under `mkdocs serve --dirty` a
+    new file is what tells write_files to link it again.
+    """
+    target = folder / f"{name}.{time.time_ns()}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with target.open("w", encoding="utf-8", newline="") as stream:
             stream.writelines(chunks())
-        return StoredText(target)
     except OSError:
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)
         return "".join(chunks())
+    for older in folder.glob(name + "*"):  # also the one an earlier version of the register rewrote in place
+        if older != target:
+            with contextlib.suppress(OSError):
+                older.unlink()
+    return StoredText(target)
 
 
 def loaded(tree: dict[str, Content]) -> dict[str, Page | str | Path]:

@@ -8,6 +8,7 @@ read only while MkDocs writes that page, so memory does not grow with the regist
 
 from __future__ import annotations
 
+import gc
 import gzip
 import logging
 import os
@@ -15,6 +16,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import Environment
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -98,10 +101,20 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         self.memo = catalog_module.RecordMemo() if self.serving else None
         self.render_memo = RenderMemo() if self.serving else None
         self.indexed = False
+        # What `mkdocs serve --dirty` keeps between rebuilds: the cache file of each dataset page the last
+        # build handed to MkDocs, the sitemap of the first build, and the theme's compiled templates.
+        self.handed: dict[str, Path] = {}
+        self.sitemap: dict[str, bytes] = {}
+        self.templates = _CompiledTemplates() if self.serving else None
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Validate before MkDocs cleans site/, so that bad records leave the last good site in place.
         self.problems: list[Problem] = []
+        # The check and the tree make many short-lived objects, which reference counting frees; Python's cycle
+        # collector would meanwhile walk every object the process holds, several times: at 5,000 datasets that
+        # was a third of a rebuild of `mkdocs serve`. It is off until they are done.
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             self.catalog = verify.load_catalog(self.settings, getattr(self, "memo", None))
             self.tree = site.build_tree(self.catalog, getattr(self, "render_memo", None))
@@ -114,6 +127,9 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             self.problems = error.problems
             self.catalog = catalog_module.Catalog(self.settings, [], load_library(self.settings.licenses_dir))
             self.tree = {}
+        finally:
+            if collecting:
+                gc.enable()
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Files rebuilds its lookup table after every append, so look up in a set made once.
@@ -123,11 +139,22 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         # and no hand-written page links to one dataset's files, which is what MkDocs would check.
         beside = site.files_beside_pages(self.catalog)
         self.copied = {path: content for path, content in self.tree.items() if path in beside}
+        # Under `mkdocs serve --dirty`, a dataset's page still in the cache file the last build handed over is
+        # left out: MkDocs would not write it again, and its File, Page and canonical URL cost it more, at
+        # 5,000 datasets, than the rebuild of what changed. The site keeps the page from that build.
+        keep = self.handed if getattr(self, "serving", False) and getattr(self, "dirty", False) else {}
+        self.handed = {}
+        self.left_out = 0
         for path, content in self.tree.items():
             if path in existing:
                 raise PluginError(f"docs/{path} would be replaced by a generated page; rename or remove it")
             if path in self.copied:
                 continue
+            if isinstance(content, StoredPage):
+                self.handed[path] = content.file
+                if keep.get(path) == content.file:
+                    self.left_out += 1
+                    continue
             # Dataset and license pages stay out of the navigation: a navigation with every page
             # in it is rendered into every page, which makes the build grow with the square of the count.
             inclusion = InclusionLevel.INCLUDED if path == "index.md" else InclusionLevel.NOT_IN_NAV
@@ -141,6 +168,12 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
                 text = "" if isinstance(content, SitePage) else content
                 files.append(File.generated(config, path, content=text, inclusion=inclusion))
         return files
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        # MkDocs makes a new environment for each build; under `mkdocs serve` the theme's templates compile once.
+        if getattr(self, "templates", None) is not None:
+            env.bytecode_cache = self.templates
+        return env
 
     def _generated_page(self, page: Page) -> SitePage | StoredPage | None:
         content = self.tree.get(page.file.src_uri) if page.file.generated_by is not None else None
@@ -194,6 +227,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.problems:
             _show_problems(Path(config.site_dir), self.problems)
+            self.handed = {}  # every page now shows the problems: the next build hands all of them to MkDocs
             return
         # Under `mkdocs serve --dirty`, a file still linked to the same cache file as after the last build is left alone.
         self.linked = site.write_files(self.copied, Path(config.site_dir), only_changed=getattr(self, "dirty", False),
@@ -201,6 +235,10 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         hidden = site.hidden_paths(self.catalog)
         if hidden:
             _drop_hidden(Path(config.site_dir), hidden)
+        if getattr(self, "left_out", 0):  # MkDocs' sitemap lists only the pages it was given: the first build's stays
+            _restore(Path(config.site_dir), self.sitemap)
+        elif getattr(self, "serving", False):
+            self.sitemap = _saved(Path(config.site_dir), ("sitemap.xml", "sitemap.xml.gz"))
         if getattr(self, "dirty", False) and self.indexed:
             # `mkdocs serve --dirty` keeps the site between rebuilds, and its search index with it: indexing
             # every page again would take longer than the rebuild. `mkdocs build` always indexes the whole site.
@@ -228,6 +266,30 @@ def _show_problems(site_dir: Path, problems: list[Problem]) -> None:
         html.write_text(page, encoding="utf-8")
         # Dated to 1970, so that the next build (also under `mkdocs serve --dirty`) sees every page as out of date.
         os.utime(html, (0, 0))
+
+
+def _saved(site_dir: Path, names: tuple[str, ...]) -> dict[str, bytes]:
+    return {name: (site_dir / name).read_bytes() for name in names if (site_dir / name).is_file()}
+
+
+def _restore(site_dir: Path, saved: dict[str, bytes]) -> None:
+    for name, content in saved.items():
+        (site_dir / name).write_bytes(content)
+
+
+class _CompiledTemplates(BytecodeCache):
+    """The theme's templates compiled by the first build of `mkdocs serve`, for the later ones; Jinja
+    compares each template's source with the one compiled, so an edited template compiles again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def _drop_hidden(site_dir: Path, hidden: set[str]) -> None:

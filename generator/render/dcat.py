@@ -244,10 +244,16 @@ def catalog_jsonld_joined(frame: dict[str, Any], parts: Iterable[str], count: in
     return json_with_list(frame, "dcat:dataset", parts, count)
 
 
-def catalog_turtle_joined(frame: dict[str, Any], datasets: list[Dataset], parts: Iterable[str]) -> Iterator[str]:
-    """catalog.ttl from catalog_frame, the datasets in DOI order and their parts: turtle(catalog(...))."""
+def catalog_turtle_joined(frame: dict[str, Any], datasets: list[Dataset],
+                          parts: Iterable[list[tuple[str, str]]]) -> Iterator[str]:
+    """catalog.ttl from catalog_frame, the datasets in DOI order and their parts (turtle_part): turtle(catalog(...))."""
     references = {**frame, "dcat:dataset": [{"@id": doi_url(dataset.doi)} for dataset in datasets]}
-    return turtle_joined(references, ([(str(subject), str(block)) for subject, block in json.loads(text)] for text in parts))
+    return turtle_joined(references, parts)
+
+
+def turtle_part(text: str) -> list[tuple[str, str]]:
+    """A dataset's blocks of catalog.ttl from the text catalog_parts stored them as."""
+    return [(str(subject), str(block)) for subject, block in json.loads(text)]
 
 
 def catalog_frame(datasets: list[Dataset], ctx: RenderContext) -> dict[str, Any]:
