@@ -154,7 +154,7 @@ def write_files(files: dict[str, Content], site_dir: Path, *, only_changed: bool
         if isinstance(content, StoredText):
             linked[path] = content.file
         known = previous.get(path) if only_changed and previous is not None else None
-        if known is not None and known == linked.get(path):
+        if known is not None and (known is linked.get(path) or known == linked.get(path)):  # `is`: the memo's own Path
             continue  # linked to this very cache file by the last build (checked before making a Path: 50,000 at 5,000 datasets)
         target = site_dir / path
         if (known is None and source is not None and only_changed and target.exists()

@@ -7,6 +7,7 @@ The rules about what would be published (DataCite's schema, site paths) are the 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,7 +60,10 @@ def discover(directory: Path) -> list[Path]:
     """Record files directly in the datasets folder."""
     if not directory.is_dir():
         return []
-    return sorted(path for path in directory.iterdir() if path.suffix in RECORD_SUFFIXES and path.is_file())
+    # By name, from the folder's listing: the file types come with it, and names sort faster than Paths.
+    with os.scandir(directory) as listing:
+        names = sorted(item.name for item in listing if os.path.splitext(item.name)[1] in RECORD_SUFFIXES and item.is_file())
+    return [directory / name for name in names]
 
 
 # The keys under which the rules across records (here and the site paths of build/verify) report problems:
