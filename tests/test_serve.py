@@ -197,3 +197,24 @@ def test_the_theme_templates_kept_compiled_while_serving_follow_an_edit():
     assert rendered() == "first 2"
     templates["main.html"] = "second {{ 2 + 2 }}"
     assert rendered() == "second 4"
+
+
+def test_the_records_are_watched_by_the_systems_notices_and_reading_one_is_no_change(tmp_path: Path):
+    """MkDocs polls a small file instead of the records folder (see the plugin's on_serve); the observer rewrites it."""
+    from generator.mkdocs_plugin.plugin import _watch_natively
+
+    records = tmp_path / "datasets"
+    records.mkdir()
+    record = records / "one.yaml"
+    record.write_text("doi: 10.23698/one\n", encoding="utf-8")
+    signal = tmp_path / ".cache" / "serve" / "changed"
+    watcher = _watch_natively([records, tmp_path / "licenses-not-made"], signal)
+    try:
+        first = signal.read_text(encoding="utf-8")
+        record.read_text(encoding="utf-8")  # every build reads the records
+        time.sleep(1)
+        assert signal.read_text(encoding="utf-8") == first, "a record read is no change"
+        record.write_text("doi: 10.23698/two\n", encoding="utf-8")
+        assert _until(lambda: signal.read_text(encoding="utf-8") != first, 10), "a record saved is"
+    finally:
+        watcher.stop()
