@@ -294,3 +294,14 @@ def test_the_list_pages_made_from_each_datasets_card_are_the_pages_made_whole():
     assert home.render(public, ctx, cards, facets) == whole
     assert 'href="../../10.23698/' in whole["list/2/index.md"].body and "\0" not in whole["list/2/index.md"].body
     assert '<h2><a href="10.23698/' in whole["index.md"].body and "\0" not in whole["index.md"].body
+
+
+def test_the_record_format_pages_sections_have_their_anchors_without_attr_list_in_mkdocs_yml(tmp_path: Path):
+    """A register's mkdocs.yml need not list Markdown extensions: the page the register writes in Markdown gets its own."""
+    root = make_register(tmp_path / "register", {"minimal.yaml": MINIMAL.format(name="minimal")})
+    assert "attr_list" not in (root / "mkdocs.yml").read_text(encoding="utf-8")
+    result = mkdocs_build(root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "site" / "record-format" / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="withdrawal">Withdrawal' in page and "{ #" not in page
+    assert "there is no such anchor" not in result.stderr

@@ -90,6 +90,10 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
                 "a visitor downloads only in the pieces a query needs, while MkDocs' search sends its whole "
                 "index with every first page view")
         config.extra["register_search_page"] = SEARCH_PAGE  # where the header's search box sends a query
+        if "attr_list" not in config.markdown_extensions:
+            # The record-format page names its sections' anchors ("## Authors { #authors }"); without the
+            # extension its headings would show them as text, and its links to them would lead nowhere.
+            config.markdown_extensions.append("attr_list")
         config.theme.dirs.insert(0, str(THEME_OVERRIDES))
         config.extra_css.append("assets/register.css")
         config.extra_javascript.append("assets/register.js")
