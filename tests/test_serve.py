@@ -10,6 +10,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from conftest import ENV, MINIMAL, make_register
 
 
@@ -126,6 +128,15 @@ def test_a_dirty_rebuild_hands_mkdocs_only_the_dataset_pages_rendered_anew(tmp_p
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert all(f"/10.23698/{name}/</loc>" in sitemap for name in names), sitemap
     assert rebuilt() == []
+    # A build that fails after MkDocs was given a page (a broken theme override, another plugin) did not write it:
+    # the next one gives it again.
+    record.write_text(MINIMAL.format(name="two").replace("A minimal dataset", "Edited again"), encoding="utf-8")
+    with monkeypatch.context() as failing:
+        failing.setattr(build, "_build_page", lambda *args, **kwargs: (_ for _ in ()).throw(RuntimeError("a broken theme")))
+        with pytest.raises(RuntimeError):
+            build.build(settings, dirty=True)
+    assert rebuilt() == ["10.23698/two/index.md"]
+    assert "Edited again" in (site / "10.23698/two/index.html").read_text(encoding="utf-8")
 
 
 # --- The memory of checked records that `mkdocs serve` keeps between rebuilds --------------------------

@@ -107,7 +107,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         self.render_memo = RenderMemo() if self.serving else None
         self.indexed = False
         # What `mkdocs serve --dirty` keeps between rebuilds: the cache file of each dataset page the last
-        # build handed to MkDocs, the sitemap of the first build, and the theme's compiled templates.
+        # build wrote, the sitemap of the first build, and the theme's compiled templates.
         self.handed: dict[str, Path] = {}
         self.sitemap: dict[str, bytes] = {}
         self.templates = _CompiledTemplates() if self.serving else None
@@ -147,8 +147,10 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         # Under `mkdocs serve --dirty`, a dataset's page still in the cache file the last build handed over is
         # left out: MkDocs would not write it again, and its File, Page and canonical URL cost it more, at
         # 5,000 datasets, than the rebuild of what changed. The site keeps the page from that build.
-        keep = self.handed if getattr(self, "serving", False) and getattr(self, "dirty", False) else {}
-        self.handed = {}
+        # What was handed over counts once the build has written it (on_post_build): after a build that failed midway,
+        # the pages it was given are given again.
+        keep = getattr(self, "handed", {}) if getattr(self, "serving", False) and getattr(self, "dirty", False) else {}
+        self.handing: dict[str, Path] = {}
         self.left_out = 0
         for path, content in self.tree.items():
             if path in existing:
@@ -156,7 +158,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             if path in self.copied:
                 continue
             if isinstance(content, StoredPage):
-                self.handed[path] = content.file
+                self.handing[path] = content.file
                 if keep.get(path) == content.file:
                     self.left_out += 1
                     continue
@@ -261,6 +263,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             _restore(Path(config.site_dir), self.sitemap)
         elif getattr(self, "serving", False):
             self.sitemap = _saved(Path(config.site_dir), ("sitemap.xml", "sitemap.xml.gz"))
+        self.handed = getattr(self, "handing", {})
         if getattr(self, "dirty", False) and self.indexed:
             # `mkdocs serve --dirty` keeps the site between rebuilds, and its search index with it: indexing
             # every page again would take longer than the rebuild. `mkdocs build` always indexes the whole site.
