@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -193,21 +194,25 @@ def test_the_memo_checks_everything_again_after_a_license_or_a_setting_changed(t
     assert checked == ["one.yaml"] and "is not this register's prefix 10.5555" in problems[0]
 
 
-def test_the_theme_templates_kept_compiled_while_serving_follow_an_edit():
+def test_the_theme_templates_kept_compiled_while_serving_follow_an_edit(monkeypatch):
     from jinja2 import DictLoader, Environment
 
     from generator.mkdocs_plugin.plugin import _CompiledTemplates
 
+    compiles: list[str] = []
+    compile_source = Environment.compile
+    monkeypatch.setattr(Environment, "compile", lambda self, source, *args, **kwargs: (
+        compiles.append(source), compile_source(self, source, *args, **kwargs))[1])
     templates = {"main.html": "first {{ 1 + 1 }}"}
     compiled = _CompiledTemplates()
 
     def rendered() -> str:  # MkDocs makes a new environment for each build
         return Environment(loader=DictLoader(templates), bytecode_cache=compiled).get_template("main.html").render()
 
-    assert rendered() == "first 2" and len(compiled.compiled) == 1
-    assert rendered() == "first 2"
+    assert rendered() == "first 2" and len(compiles) == 1
+    assert rendered() == "first 2" and len(compiles) == 1, "the second environment compiles nothing"
     templates["main.html"] = "second {{ 2 + 2 }}"
-    assert rendered() == "second 4"
+    assert rendered() == "second 4" and len(compiles) == 2
 
 
 def test_the_records_are_watched_by_the_systems_notices_and_reading_one_is_no_change(tmp_path: Path):
@@ -227,5 +232,8 @@ def test_the_records_are_watched_by_the_systems_notices_and_reading_one_is_no_ch
         assert signal.read_text(encoding="utf-8") == first, "a record read is no change"
         record.write_text("doi: 10.23698/two\n", encoding="utf-8")
         assert _until(lambda: signal.read_text(encoding="utf-8") != first, 10), "a record saved is"
+        shutil.rmtree(tmp_path / ".cache")  # deleting .cache/ is always safe, also while serving
+        record.write_text("doi: 10.23698/three\n", encoding="utf-8")
+        assert _until(signal.is_file, 10) and watcher.is_alive(), "the watcher outlives a deleted .cache/"
     finally:
         watcher.stop()

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import shutil
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar, cast
@@ -203,24 +202,20 @@ def _staged(folder: Path, name: str, chunks: Callable[[], Iterable[str]]) -> Sto
     held as one string, with the pieces it is joined from, it would be the build's largest use of memory.
     Where the folder cannot be written, the file is kept in memory after all.
 
-    Each build writes a file of its own and removes the older ones: the site built last holds a link to its
-    file (write_files), which must keep what that site was built with, and under `mkdocs serve --dirty` a
-    new file is what tells write_files to link it again.
+    The file is written beside and then put in place whole, so that another build copying it meanwhile (a
+    `mkdocs build` beside `mkdocs serve`) copies the file before or the file after, never half of one.
     """
-    target = folder / f"{name}.{time.time_ns()}"
+    target, temporary = folder / name, folder / f"{name}.tmp{os.getpid()}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8", newline="") as stream:
+        with temporary.open("w", encoding="utf-8", newline="") as stream:
             stream.writelines(chunks())
+        temporary.replace(target)
+        return StoredText(target)
     except OSError:
         with contextlib.suppress(OSError):
-            target.unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)
         return "".join(chunks())
-    for older in folder.glob(name + "*"):  # also the one an earlier version of the register rewrote in place
-        if older != target:
-            with contextlib.suppress(OSError):
-                older.unlink()
-    return StoredText(target)
 
 
 def loaded(tree: dict[str, Content]) -> dict[str, Page | str | Path]:

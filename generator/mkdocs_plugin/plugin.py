@@ -108,18 +108,20 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         self.indexed = False
         # What `mkdocs serve --dirty` keeps between rebuilds: the cache file of each dataset page the last
         # build wrote, the sitemap of the first build, and the theme's compiled templates.
-        self.handed: dict[str, Path] = {}
+        self.pages_written: dict[str, Path] = {}
         self.sitemap: dict[str, bytes] = {}
         self.templates = _CompiledTemplates() if self.serving else None
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         # Validate before MkDocs cleans site/, so that bad records leave the last good site in place.
         self.problems: list[Problem] = []
-        # The check and the tree make many short-lived objects, which reference counting frees; Python's cycle
-        # collector would meanwhile walk every object the process holds, several times: at 5,000 datasets that
-        # was a third of a rebuild of `mkdocs serve`. It is off until they are done.
+        # Under `mkdocs serve`, the check and the tree make many short-lived objects while Python's cycle collector
+        # would walk every object the process holds, several times: at 5,000 datasets that was a third of a rebuild.
+        # It is off until they are done, and collects their few cycles after. (`mkdocs build` keeps it on: its
+        # first build of thousands of records would hold some 100 MB of such cycles meanwhile.)
         collecting = gc.isenabled()
-        gc.disable()
+        if getattr(self, "serving", False):
+            gc.disable()
         try:
             self.catalog = verify.load_catalog(self.settings, getattr(self, "memo", None))
             self.tree = site.build_tree(self.catalog, getattr(self, "render_memo", None))
@@ -144,13 +146,13 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         # and no hand-written page links to one dataset's files, which is what MkDocs would check.
         beside = site.files_beside_pages(self.catalog)
         self.copied = {path: content for path, content in self.tree.items() if path in beside}
-        # Under `mkdocs serve --dirty`, a dataset's page still in the cache file the last build handed over is
+        # Under `mkdocs serve --dirty`, a dataset's page still in the cache file the last build wrote it from is
         # left out: MkDocs would not write it again, and its File, Page and canonical URL cost it more, at
         # 5,000 datasets, than the rebuild of what changed. The site keeps the page from that build.
-        # What was handed over counts once the build has written it (on_post_build): after a build that failed midway,
-        # the pages it was given are given again.
-        keep = getattr(self, "handed", {}) if getattr(self, "serving", False) and getattr(self, "dirty", False) else {}
-        self.handing: dict[str, Path] = {}
+        # A page counts as written once the build is done (on_post_build): after a build that failed midway, the
+        # pages it was given are given again.
+        written_before = getattr(self, "pages_written", {}) if getattr(self, "serving", False) and getattr(self, "dirty", False) else {}
+        self.pages_given: dict[str, Path] = {}
         self.left_out = 0
         for path, content in self.tree.items():
             if path in existing:
@@ -158,8 +160,8 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             if path in self.copied:
                 continue
             if isinstance(content, StoredPage):
-                self.handing[path] = content.file
-                if keep.get(path) == content.file:
+                self.pages_given[path] = content.file
+                if written_before.get(path) == content.file:
                     self.left_out += 1
                     continue
             # Dataset and license pages stay out of the navigation: a navigation with every page
@@ -231,15 +233,15 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         # system's own notices of changes (watchdog's native observer) watch the records and licenses, and touch
         # one small file that MkDocs polls instead; where the system offers none, MkDocs polls the folders.
         folders = [self.settings.datasets_dir, self.settings.licenses_dir]
-        signal = self.settings.cache_dir / "serve" / "changed"
+        changed = self.settings.cache_dir / "serve" / "changed"
         try:
-            self.watcher = _watch_natively(folders, signal)
+            self.watcher = _watch_natively(folders, changed)
         except OSError as error:
             log.info(f"Watching the records by polling ({error})")
             for folder in folders:
                 server.watch(str(folder))
         else:
-            server.watch(str(signal))
+            server.watch(str(changed))
         return server
 
     def on_shutdown(self) -> None:
@@ -251,7 +253,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.problems:
             _show_problems(Path(config.site_dir), self.problems)
-            self.handed = {}  # every page now shows the problems: the next build hands all of them to MkDocs
+            self.pages_written = {}  # every page now shows the problems: the next build gives all of them to MkDocs
             return
         # Under `mkdocs serve --dirty`, a file still linked to the same cache file as after the last build is left alone.
         self.linked = site.write_files(self.copied, Path(config.site_dir), only_changed=getattr(self, "dirty", False),
@@ -263,7 +265,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             _restore(Path(config.site_dir), self.sitemap)
         elif getattr(self, "serving", False):
             self.sitemap = _saved(Path(config.site_dir), ("sitemap.xml", "sitemap.xml.gz"))
-        self.handed = getattr(self, "handing", {})
+        self.pages_written = getattr(self, "pages_given", {})
         if getattr(self, "dirty", False) and self.indexed:
             # `mkdocs serve --dirty` keeps the site between rebuilds, and its search index with it: indexing
             # every page again would take longer than the rebuild. `mkdocs build` always indexes the whole site.
@@ -293,26 +295,41 @@ def _show_problems(site_dir: Path, problems: list[Problem]) -> None:
         os.utime(html, (0, 0))
 
 
-def _watch_natively(folders: list[Path], signal: Path) -> Any:
-    """A started watchdog observer that rewrites `signal` whenever a file in `folders` is made, changed, moved or
-    deleted (a file that is only read, as each build reads the records, is no change). OSError where it cannot."""
+def _watch_natively(folders: list[Path], changed: Path) -> Any:
+    """A started watchdog observer that rewrites the file `changed` whenever a file in `folders` is made, changed,
+    moved or deleted, or a folder made, moved or deleted (a file only read, as each build reads the records, is
+    no change). OSError where the system offers no change notices: watchdog would poll instead, as MkDocs does."""
     # Imported here: only `mkdocs serve` watches.
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    def touch() -> None:
+        try:
+            changed.parent.mkdir(parents=True, exist_ok=True)  # .cache/ may be deleted while serving
+            changed.write_text(str(time.time_ns()), encoding="utf-8")
+        except OSError as error:  # the watcher's thread must not end: no rebuild would follow any edit
+            log.warning(f"A change to the records could not be signalled to MkDocs: {error}")
 
     class Changed(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            if not event.is_directory and event.event_type in {"created", "modified", "moved", "deleted"}:
-                signal.write_text(str(time.time_ns()), encoding="utf-8")
+            if event.event_type in {"created", "moved", "deleted"} or (event.event_type == "modified" and not event.is_directory):
+                touch()
 
-    signal.parent.mkdir(parents=True, exist_ok=True)
-    signal.write_text(str(time.time_ns()), encoding="utf-8")
+    changed.parent.mkdir(parents=True, exist_ok=True)
+    changed.write_text(str(time.time_ns()), encoding="utf-8")
     observer = Observer()
+    if isinstance(observer, PollingObserver):
+        raise OSError("this system offers no notices of changed files")
     observer.daemon = True  # the server's end ends it too
-    for folder in folders:
-        if folder.is_dir():
-            observer.schedule(Changed(), str(folder), recursive=True)
-    observer.start()
+    try:
+        for folder in folders:
+            if folder.is_dir():
+                observer.schedule(Changed(), str(folder), recursive=True)
+        observer.start()
+    except OSError:
+        observer.stop()  # the folders watched already (macOS' kqueue opens a handle per file, and can run out)
+        raise
     return observer
 
 
