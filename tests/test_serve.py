@@ -232,7 +232,8 @@ def test_the_records_are_watched_by_the_systems_notices_and_reading_one_is_no_ch
         assert signal.read_text(encoding="utf-8") == first, "a record read is no change"
         record.write_text("doi: 10.23698/two\n", encoding="utf-8")
         assert _until(lambda: signal.read_text(encoding="utf-8") != first, 10), "a record saved is"
-        shutil.rmtree(tmp_path / ".cache")  # deleting .cache/ is always safe, also while serving
+        # Deleting .cache/ is always safe, also while serving (the watcher may still be writing after the save's events).
+        assert _until(lambda: (shutil.rmtree(tmp_path / ".cache", ignore_errors=True), not (tmp_path / ".cache").exists())[1], 10)
         record.write_text("doi: 10.23698/three\n", encoding="utf-8")
         assert _until(signal.is_file, 10) and watcher.is_alive(), "the watcher outlives a deleted .cache/"
     finally:
