@@ -140,7 +140,7 @@ def test_a_missing_file_of_an_entry_renders_that_dataset_again(register: Path, m
 
 def test_a_rebuild_while_serving_reads_only_the_edited_datasets_parts_from_the_cache(register: Path, monkeypatch):
     """The register-wide files are joined from every dataset's parts; under `mkdocs serve` a part read once
-    is kept (RenderMemo.texts), so after one edit only that dataset's new parts are read from disk."""
+    is kept (RenderMemo.parts), so after one edit only that dataset's new parts are read from disk."""
     memos = (RecordMemo(), RenderMemo())
 
     def built() -> tuple[dict[str, object], set[str]]:

@@ -74,8 +74,7 @@ class RenderMemo:
     def __init__(self) -> None:
         self.keys: dict[str, tuple[Dataset, list[Dataset], list[str], str]] = {}
         self.entries: dict[str, tuple[int, Stored]] = {}  # with the manifest's time of change
-        self.texts: dict[Path, str] = {}
-        self.decoded: dict[Path, object] = {}
+        self.parts: dict[Path, object] = {}  # each file read for a register-wide file, as it was decoded
 
 
 class RenderCache:
@@ -170,8 +169,7 @@ class RenderCache:
         wanted = set(keys)
         if self.memo is not None:
             self.memo.entries = {key: stored for key, stored in self.memo.entries.items() if key in wanted}
-            self.memo.texts = {file: text for file, text in self.memo.texts.items() if file.parent.name in wanted}
-            self.memo.decoded = {file: value for file, value in self.memo.decoded.items() if file.parent.name in wanted}
+            self.memo.parts = {file: value for file, value in self.memo.parts.items() if file.parent.name in wanted}
         for path in self.folder.iterdir() if self.folder.is_dir() else []:
             if path.name not in wanted:
                 if path.is_dir():

@@ -177,24 +177,20 @@ def write_files(files: dict[str, Content], site_dir: Path, *, only_changed: bool
 
 def _text(content: Content, memo: RenderMemo | None) -> str:
     """A dataset's API file or one of its parts, read from the render cache once per `mkdocs serve` (see RenderMemo)."""
-    if isinstance(content, StoredText):
-        if memo is None:
-            return content.load()
-        text = memo.texts.get(content.file)
-        if text is None:
-            text = memo.texts[content.file] = content.load()
-        return text
-    assert isinstance(content, str), "a dataset's API file and its parts are text"
-    return content
+    return _decoded(content, memo, str)
 
 
 def _decoded(content: Content, memo: RenderMemo | None, decode: Callable[[str], T]) -> T:
-    """A dataset's part decoded from its text, once per `mkdocs serve` (see RenderMemo)."""
-    if memo is None or not isinstance(content, StoredText):
-        return decode(_text(content, memo))
-    if content.file not in memo.decoded:
-        memo.decoded[content.file] = decode(content.load())
-    return cast(T, memo.decoded[content.file])
+    """A dataset's API file or part as `decode` makes it of its text, once per `mkdocs serve` (see RenderMemo);
+    each file is read one way only (text, facets, Turtle blocks), so the memo keeps one value per file."""
+    if not isinstance(content, StoredText):
+        assert isinstance(content, str), "a dataset's API file and its parts are text"
+        return decode(content)
+    if memo is None:
+        return decode(content.load())
+    if content.file not in memo.parts:
+        memo.parts[content.file] = decode(content.load())
+    return cast(T, memo.parts[content.file])
 
 
 def _staged(folder: Path, name: str, chunks: Callable[[], Iterable[str]]) -> StoredText | str:
