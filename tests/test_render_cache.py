@@ -148,7 +148,7 @@ def test_a_rebuild_while_serving_reads_only_the_edited_datasets_parts_from_the_c
         load = render_cache.StoredText.load
 
         def counting(stored: render_cache.StoredText) -> str:
-            read.add(stored.file.parent.name)
+            read.add(os.path.basename(stored.folder))
             return load(stored)
 
         with monkeypatch.context() as patched:

@@ -234,7 +234,7 @@ def test_the_files_beside_the_pages_are_linked_into_the_site_and_never_written_t
     cache.mkdir()
     (cache / "old").write_text("first rendering\n", encoding="utf-8")
     (tmp_path / "scan.png").write_bytes(b"an image")
-    files: dict[str, site_tree.Content] = {"10.23698/one/citation.bib": StoredText(cache / "old"),
+    files: dict[str, site_tree.Content] = {"10.23698/one/citation.bib": StoredText(str(cache), "old"),
                                            "10.23698/one/images/scan.png": tmp_path / "scan.png",
                                            "api/v1/datasets/10.23698/one.json": "{}\n"}
     site_tree.write_files(files, built)
@@ -246,12 +246,12 @@ def test_the_files_beside_the_pages_are_linked_into_the_site_and_never_written_t
     assert image.read_bytes() == b"an image" and not image.samefile(tmp_path / "scan.png")
     # Rendered again (a new cache entry): the site's file is replaced, and the old entry stays as it was.
     (cache / "new").write_text("second rendering\n", encoding="utf-8")
-    site_tree.write_files({**files, "10.23698/one/citation.bib": StoredText(cache / "new")}, built, only_changed=True)
+    site_tree.write_files({**files, "10.23698/one/citation.bib": StoredText(str(cache), "new")}, built, only_changed=True)
     assert bib.read_text(encoding="utf-8") == "second rendering\n"
     assert (cache / "old").read_text(encoding="utf-8") == "first rendering\n"
     # Where the file system cannot link (another disk), the file is copied.
     monkeypatch.setattr(site_tree.os, "link", lambda source, target: (_ for _ in ()).throw(OSError("cross-device link")))
-    site_tree.write_files({"10.23698/one/citation.bib": StoredText(cache / "old")}, built)
+    site_tree.write_files({"10.23698/one/citation.bib": StoredText(str(cache), "old")}, built)
     assert bib.read_text(encoding="utf-8") == "first rendering\n" and not bib.samefile(cache / "old")
 
 
@@ -263,13 +263,13 @@ def test_under_serve_dirty_an_unchanged_file_is_not_written_again(tmp_path: Path
     monkeypatch.setattr(site_tree.os, "link", lambda source, target: (links.append(str(target)), link(source, target)))
     for name in ("entry", "edited"):
         (tmp_path / name).write_text(f"{name}\n", encoding="utf-8")
-    files: dict[str, site_tree.Content] = {"10.23698/one/citation.ris": StoredText(tmp_path / "entry"),
-                                           "10.23698/two/citation.ris": StoredText(tmp_path / "entry")}
+    files: dict[str, site_tree.Content] = {"10.23698/one/citation.ris": StoredText(str(tmp_path), "entry"),
+                                           "10.23698/two/citation.ris": StoredText(str(tmp_path), "entry")}
     linked = site_tree.write_files(files, tmp_path / "site")
-    assert len(links) == 2 and linked == {path: tmp_path / "entry" for path in files}
+    assert len(links) == 2 and {path: stored.file for path, stored in linked.items()} == {path: str(tmp_path / "entry") for path in files}
     # Without a record of the last build, the times of change decide; with it, only the files linked anew are touched.
     assert site_tree.write_files(files, tmp_path / "site", only_changed=True) == linked and len(links) == 2
-    edited = {**files, "10.23698/two/citation.ris": StoredText(tmp_path / "edited")}
+    edited = {**files, "10.23698/two/citation.ris": StoredText(str(tmp_path), "edited")}
     site_tree.write_files(edited, tmp_path / "site", only_changed=True, previous=linked)
     assert links[2:] == [str(tmp_path / "site" / "10.23698/two/citation.ris")]
     assert (tmp_path / "site" / "10.23698/two/citation.ris").read_text(encoding="utf-8") == "edited\n"

@@ -29,21 +29,30 @@ from generator.render import RenderContext, related
 from generator.render.page import Page
 
 
-@dataclass(frozen=True)
+# A build holds one of these for each file of each dataset (300,000 at 20,000 datasets): slots, and the
+# folder of the entry as one string shared by its files, where a Path for each cost some 60 MB there.
+@dataclass(frozen=True, slots=True)
 class StoredText:
     """A rendered text file in the cache, copied into the site as it is."""
 
-    file: Path
+    folder: str
+    name: str
+
+    @property
+    def file(self) -> str:
+        return os.path.join(self.folder, self.name)
 
     def load(self) -> str:
-        return self.file.read_bytes().decode("utf-8")  # as written: RIS ends its lines in CR LF
+        with open(self.file, "rb") as stream:
+            return stream.read().decode("utf-8")  # as written: RIS ends its lines in CR LF
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StoredPage:
     """A rendered page in the cache: the fields the site builder needs first in memory, its head and body in `file`."""
 
-    file: Path
+    folder: str
+    name: str
     title: str
     description: str
     noindex: bool
@@ -51,8 +60,13 @@ class StoredPage:
     search_terms: tuple[str, ...]
     updated: str
 
+    @property
+    def file(self) -> str:
+        return os.path.join(self.folder, self.name)
+
     def load(self) -> Page:
-        parts = json.loads(self.file.read_text(encoding="utf-8"))
+        with open(self.file, encoding="utf-8") as stream:
+            parts = json.load(stream)
         return Page(title=self.title, body=parts["body"], description=self.description, head=parts["head"],
                     noindex=self.noindex, search_exclude=self.search_exclude, search_terms=self.search_terms,
                     updated=self.updated)
@@ -74,7 +88,7 @@ class RenderMemo:
     def __init__(self) -> None:
         self.keys: dict[str, tuple[Dataset, list[Dataset], list[str], str]] = {}
         self.entries: dict[str, tuple[int, Stored]] = {}  # with the manifest's time of change
-        self.parts: dict[Path, object] = {}  # each file read for a register-wide file, as it was decoded
+        self.parts: dict[str, object] = {}  # each file read for a register-wide file, as it was decoded
 
 
 class RenderCache:
@@ -119,16 +133,17 @@ class RenderCache:
         return stored
 
     def _read(self, key: str) -> Stored | None:
-        entry = self.folder / key
+        entry = str(self.folder / key)
         try:
-            manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
+            with open(os.path.join(entry, MANIFEST), encoding="utf-8") as stream:
+                manifest = json.load(stream)
             stored: Stored = {}
             for path, item in manifest.items():
-                file = entry / item["file"]
-                if not file.is_file():
+                name = item["file"]
+                if not os.path.isfile(os.path.join(entry, name)):
                     return None
-                stored[path] = (StoredPage(file=file, **{**item["page"], "search_terms": tuple(item["page"]["search_terms"])})
-                                if "page" in item else StoredText(file))
+                stored[path] = (StoredPage(entry, name, **{**item["page"], "search_terms": tuple(item["page"]["search_terms"])})
+                                if "page" in item else StoredText(entry, name))
             return stored
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
@@ -137,6 +152,7 @@ class RenderCache:
         """Store the files under `key` and return references to them; a cache that cannot be written
         only costs memory and the next build's time, so then the files themselves come back."""
         entry, temporary = self.folder / key, self.folder / f"{key}.tmp{os.getpid()}"
+        folder = str(entry)
         manifest: dict[str, dict[str, object]] = {}
         stored: Stored = {}
         try:
@@ -148,11 +164,11 @@ class RenderCache:
                     parts = {"head": fields.pop("head"), "body": fields.pop("body")}
                     (temporary / name).write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
                     manifest[path] = {"file": name, "page": fields}
-                    stored[path] = StoredPage(file=entry / name, **fields)
+                    stored[path] = StoredPage(folder, name, **fields)
                 else:
                     (temporary / name).write_bytes(content.encode("utf-8"))
                     manifest[path] = {"file": name}
-                    stored[path] = StoredText(entry / name)
+                    stored[path] = StoredText(folder, name)
             (temporary / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
             shutil.rmtree(entry, ignore_errors=True)  # an entry that could not be read
             try:
@@ -169,7 +185,7 @@ class RenderCache:
         wanted = set(keys)
         if self.memo is not None:
             self.memo.entries = {key: stored for key, stored in self.memo.entries.items() if key in wanted}
-            self.memo.parts = {file: value for file, value in self.memo.parts.items() if file.parent.name in wanted}
+            self.memo.parts = {file: value for file, value in self.memo.parts.items() if os.path.basename(os.path.dirname(file)) in wanted}
         for path in self.folder.iterdir() if self.folder.is_dir() else []:
             if path.name not in wanted:
                 if path.is_dir():

@@ -9,7 +9,7 @@ rules across records always run again.
 
 Only records whose own checks found no problem are kept: a record with problems is checked again on
 every run, as a person is fixing it. An entry is JSON (the validated record as pydantic writes it, and
-the places of the keys that later rules report at), not pickle, so that a cache restored from
+the places of the values that later rules report at), not pickle, so that a cache restored from
 elsewhere can hold no code; one that cannot be read is a miss.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from generator.errors import display_path
 from generator.fingerprints import code_fingerprint
 from generator.model.record import Dataset
-from generator.source.loader import MAX_RECORD_BYTES, SourceDoc
+from generator.source.loader import MAX_RECORD_BYTES, SourceDoc, kept_key_path
 
 
 class RecordCache:
@@ -51,8 +51,7 @@ class RecordCache:
                 if not image.is_relative_to(base) or _digest(image) != digest:
                     return None
             doc = SourceDoc(path=path, display=display, covered=set(entry["covered"]),
-                            value_marks={tuple(where): (line, column) for where, line, column in entry["value_marks"]},
-                            key_marks={tuple(where): (line, column) for where, line, column in entry["key_marks"]})
+                            value_marks={kept_key_path(tuple(where)): (line, column) for where, line, column in entry["value_marks"]})
             dataset = Dataset.model_validate_json(entry["dataset"])
         except (OSError, ValueError, TypeError, KeyError):  # pydantic's ValidationError is a ValueError
             return None
@@ -71,7 +70,6 @@ class RecordCache:
                 "images": [[image.file, _digest(base / image.file)] for image in dataset.images],
                 "covered": sorted(doc.covered),
                 "value_marks": [[list(where), *mark] for where, mark in doc.value_marks.items()],
-                "key_marks": [[list(where), *mark] for where, mark in doc.key_marks.items()],
             }
             self.folder.mkdir(parents=True, exist_ok=True)
             temporary = self.folder / f"{key}.tmp{os.getpid()}"

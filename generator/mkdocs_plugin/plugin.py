@@ -108,7 +108,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         self.indexed = False
         # What `mkdocs serve --dirty` keeps between rebuilds: the cache file of each dataset page the last
         # build wrote, the sitemap of the first build, and the theme's compiled templates.
-        self.pages_written: dict[str, Path] = {}
+        self.pages_written: dict[str, StoredPage] = {}
         self.sitemap: dict[str, bytes] = {}
         self.templates = _CompiledTemplates() if self.serving else None
 
@@ -152,7 +152,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         # A page counts as written once the build is done (on_post_build): after a build that failed midway, the
         # pages it was given are given again.
         written_before = getattr(self, "pages_written", {}) if getattr(self, "serving", False) and getattr(self, "dirty", False) else {}
-        self.pages_given: dict[str, Path] = {}
+        self.pages_given: dict[str, StoredPage] = {}
         self.left_out = 0
         for path, content in self.tree.items():
             if path in existing:
@@ -160,8 +160,9 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             if path in self.copied:
                 continue
             if isinstance(content, StoredPage):
-                self.pages_given[path] = content.file
-                if written_before.get(path) == content.file:
+                self.pages_given[path] = content
+                known = written_before.get(path)
+                if known is content or known == content:  # from the same cache file (`is`: the memo's own entry)
                     self.left_out += 1
                     continue
             # Dataset and license pages stay out of the navigation: a navigation with every page
