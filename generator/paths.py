@@ -9,7 +9,6 @@ Also the small formatting helpers every page shares.
 
 from __future__ import annotations
 
-import functools
 import posixpath
 from pathlib import PurePosixPath
 
@@ -25,7 +24,6 @@ SITE_FOLDERS = frozenset({"api", "assets", "collections", "contributing", "licen
                           "record-format", "schema", "search"})
 
 
-@functools.lru_cache(maxsize=1 << 17)  # each rebuild of `mkdocs serve` checks every path of the site again
 def checked(path: str) -> str:
     """`path` itself if it is a plain relative path inside the output folder, else ValueError.
 

@@ -305,3 +305,26 @@ def test_the_record_format_pages_sections_have_their_anchors_without_attr_list_i
     page = (tmp_path / "site" / "record-format" / "index.html").read_text(encoding="utf-8")
     assert '<h2 id="withdrawal">Withdrawal' in page and "{ #" not in page
     assert "there is no such anchor" not in result.stderr
+
+
+def test_the_tree_refuses_paths_outside_the_site_and_under_serve_checks_each_path_once(monkeypatch):
+    import pytest
+
+    for bad in ("../outside.md", "/etc/passwd", "a//b.md", "a/./b.md", "a\\b.md", "..hidden/b.md", ""):
+        with pytest.raises(ValueError, match="is not a path inside the site"):
+            site_tree._Tree()[bad] = "text"
+    with pytest.raises(ValueError, match=r"two outputs claim the site path 10\.23698/one/index\.md"):
+        tree = site_tree._Tree()
+        tree["10.23698/one/index.md"] = tree["10.23698/one/index.md"] = "text"
+    # Under `mkdocs serve` each rebuild makes the whole tree again: a path found plain once is not checked again.
+    checks: list[str] = []
+    check = site_tree.checked
+    monkeypatch.setattr(site_tree, "checked", lambda path: (checks.append(path), check(path))[1])
+    known: set[str] = set()
+    for _ in range(2):
+        tree = site_tree._Tree(known)
+        tree["10.23698/one/index.md"] = "text"
+        with pytest.raises(ValueError, match="is not a path inside the site"):
+            tree["../outside.md"] = "text"
+    assert checks == ["10.23698/one/index.md", "../outside.md", "../outside.md"]
+    assert known == {"10.23698/one/index.md"}

@@ -83,12 +83,14 @@ class RenderMemo:
     and the code, settings and licenses are the same; each entry already read; and the text of each cached
     file the build joins into a register-wide file. An entry's files never change once it is stored (it is
     named by the hash of what they come from, and replaced whole), so a text read once stays true, and so does
-    what was decoded from it (the facets of a dataset's card, its blocks of catalog.ttl)."""
+    what was decoded from it (the facets of a dataset's card, its blocks of catalog.ttl). Also the site
+    paths found plain already, which a rebuild need not check again."""
 
     def __init__(self) -> None:
         self.keys: dict[str, tuple[Dataset, list[Dataset], list[str], str]] = {}
         self.entries: dict[str, tuple[int, Stored]] = {}  # with the manifest's time of change
         self.parts: dict[str, object] = {}  # each file read for a register-wide file, as it was decoded
+        self.paths: set[str] = set()  # each site path found plain (paths.checked) by an earlier build
 
 
 class RenderCache:

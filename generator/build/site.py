@@ -66,16 +66,24 @@ class _Tree(dict[str, Content]):
     register neither can happen: this is the proof, not the message.
     """
 
+    def __init__(self, known: set[str] | None = None) -> None:
+        super().__init__()
+        self.known = known  # under `mkdocs serve`, the paths an earlier build checked already (RenderMemo.paths)
+
     def __setitem__(self, path: str, content: Content) -> None:
         if path in self:
             raise ValueError(f"two outputs claim the site path {path}")
-        super().__setitem__(checked(path), content)
+        if self.known is None or path not in self.known:
+            checked(path)
+            if self.known is not None:
+                self.known.add(path)
+        super().__setitem__(path, content)
 
 
 def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Content]:
     """Every generated file of the site, keyed by its path relative to the docs folder (`memo`: see RenderMemo)."""
     ctx = context(catalog)
-    tree = _Tree()
+    tree = _Tree(memo.paths if memo else None)
     rendered = _dataset_files_cached(catalog, ctx, memo)
     # Each dataset's parts of the register-wide files (the list's cards, the catalogs), joined below.
     parts = {path: content for files in rendered for path, content in files.items() if path.startswith(PARTS)}
