@@ -76,9 +76,12 @@ def render(public: list[Dataset], ctx: RenderContext, cards: Mapping[str, str] |
         facets = {dataset.doi: facet_values(dataset, ctx) for dataset in datasets}
     if cards is None:
         cards = {dataset.doi: card(dataset, ctx, facets[dataset.doi]) for dataset in datasets}
-    options: dict[str, list[str]] = {
-        facet: sorted({value for values in facets.values() for value in values[facet]}, key=str.lower) for facet in FACETS
-    }
+    found: dict[str, set[str]] = {facet: set() for facet in FACETS}
+    for values in facets.values():  # once: the build reads each dataset's facets from the render cache as asked
+        for facet in FACETS:
+            found[facet].update(values[facet])
+    # By the lower-case text, then the text: values differing only in case keep one order from build to build.
+    options = {facet: sorted(found[facet], key=lambda value: (value.lower(), value)) for facet in FACETS}
     # The pages hold the listed datasets; withdrawn ones, shown only when asked for, follow on the last page.
     size = ctx.config.list_page_size
     listed = [ds for ds in datasets if ds.status != "withdrawn"]
