@@ -123,8 +123,8 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         if getattr(self, "serving", False):
             gc.disable()
         try:
-            self.catalog = verify.load_catalog(self.settings, getattr(self, "memo", None))
-            self.tree = site.build_tree(self.catalog, getattr(self, "render_memo", None))
+            catalog = verify.load_catalog(self.settings, getattr(self, "memo", None))
+            self.tree = site.build_tree(catalog, getattr(self, "render_memo", None))
         except RecordErrors as error:
             if not getattr(self, "serving", False):
                 raise PluginError(error.format_message()) from None
@@ -132,20 +132,24 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
             # request hanging: the site becomes an error page instead, and comes back once fixed.
             log.error(error.format_message())
             self.problems = error.problems
-            self.catalog = catalog_module.Catalog(self.settings, [], load_library(self.settings.licenses_dir))
+            catalog = catalog_module.Catalog(self.settings, [], load_library(self.settings.licenses_dir))
             self.tree = {}
         finally:
             if collecting:
                 gc.enable()
+        # The files beside each landing page (metadata, citations, images) are linked or copied by the plugin
+        # itself (on_post_build, site.write_files): MkDocs' bookkeeping of some ten files per dataset would cost more than the copying,
+        # and no hand-written page links to one dataset's files, which is what MkDocs would check.
+        beside = site.files_beside_pages(catalog)
+        self.copied = {path: content for path, content in self.tree.items() if path in beside}
+        self.hidden = site.hidden_paths(catalog)
+        # Nothing after this reads the records: kept, they would be half of a build's memory while MkDocs makes
+        # its pages (some 220 MB at 20,000 records). Under `mkdocs serve`, the record memo keeps them for the next build.
+        del catalog, beside
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Files rebuilds its lookup table after every append, so look up in a set made once.
         existing = {file.src_uri for file in files}
-        # The files beside each landing page (metadata, citations, images) are linked or copied by the plugin
-        # itself (on_post_build, site.write_files): MkDocs' bookkeeping of some ten files per dataset would cost more than the copying,
-        # and no hand-written page links to one dataset's files, which is what MkDocs would check.
-        beside = site.files_beside_pages(self.catalog)
-        self.copied = {path: content for path, content in self.tree.items() if path in beside}
         # Under `mkdocs serve --dirty`, a dataset's page still in the cache file the last build wrote it from is
         # left out: MkDocs would not write it again, and its File, Page and canonical URL cost it more, at
         # 5,000 datasets, than the rebuild of what changed. The site keeps the page from that build.
@@ -259,9 +263,8 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         # Under `mkdocs serve --dirty`, a file still linked to the same cache file as after the last build is left alone.
         self.linked = site.write_files(self.copied, Path(config.site_dir), only_changed=getattr(self, "dirty", False),
                                        previous=getattr(self, "linked", None) if getattr(self, "serving", False) else None)
-        hidden = site.hidden_paths(self.catalog)
-        if hidden:
-            _drop_hidden(Path(config.site_dir), hidden)
+        if self.hidden:
+            _drop_hidden(Path(config.site_dir), self.hidden)
         if getattr(self, "left_out", 0):  # MkDocs' sitemap lists only the pages it was given: the first build's stays
             _restore(Path(config.site_dir), self.sitemap)
         elif getattr(self, "serving", False):
