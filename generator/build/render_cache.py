@@ -89,7 +89,7 @@ class RenderMemo:
     def __init__(self) -> None:
         self.keys: dict[str, tuple[Dataset, list[Dataset], list[str], str]] = {}
         self.entries: dict[str, tuple[int, Stored]] = {}  # with the manifest's time of change
-        self.parts: dict[str, object] = {}  # each file read for a register-wide file, as it was decoded
+        self.parts: dict[StoredText, object] = {}  # each file read for a register-wide file, as it was decoded
         self.paths: set[str] = set()  # each site path found plain (paths.checked) by an earlier build
 
 
@@ -187,7 +187,7 @@ class RenderCache:
         wanted = set(keys)
         if self.memo is not None:
             self.memo.entries = {key: stored for key, stored in self.memo.entries.items() if key in wanted}
-            self.memo.parts = {file: value for file, value in self.memo.parts.items() if os.path.basename(os.path.dirname(file)) in wanted}
+            self.memo.parts = {stored: value for stored, value in self.memo.parts.items() if os.path.basename(stored.folder) in wanted}
         for path in self.folder.iterdir() if self.folder.is_dir() else []:
             if path.name not in wanted:
                 if path.is_dir():

@@ -219,9 +219,9 @@ def _decoded(content: Content, memo: RenderMemo | None, decode: Callable[[str], 
         return decode(content)
     if memo is None:
         return decode(content.load())
-    if content.file not in memo.parts:
-        memo.parts[content.file] = decode(content.load())
-    return cast(T, memo.parts[content.file])
+    if content not in memo.parts:
+        memo.parts[content] = decode(content.load())
+    return cast(T, memo.parts[content])
 
 
 def _staged(folder: Path, name: str, chunks: Callable[[], Iterable[str]]) -> StoredText | str:
