@@ -108,7 +108,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         self.indexed = False
         # What `mkdocs serve --dirty` keeps between rebuilds: the cache file of each dataset page the last
         # build wrote, the sitemap of the first build, and the theme's compiled templates.
-        self.pages_written: dict[str, StoredPage | SitePage | str] = {}
+        self.pages_written: dict[str, StoredPage] = {}
         self.sitemap: dict[str, bytes] = {}
         self.templates = _CompiledTemplates() if self.serving else None
 
@@ -152,23 +152,21 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         existing = {file.src_uri for file in files}
         # Under `mkdocs serve --dirty`, a dataset's page still in the cache file the last build wrote it from is
         # left out: MkDocs would not write it again, and its File, Page and canonical URL cost it more, at
-        # 5,000 datasets, than the rebuild of what changed. The site keeps the page from that build. So is a
-        # page of the register's own made exactly as the last build made it (the list's further pages, the
-        # licenses', the record format's), which MkDocs would write again; not the home page, which is in the navigation.
+        # 5,000 datasets, than the rebuild of what changed. The site keeps the page from that build.
         # A page counts as written once the build is done (on_post_build): after a build that failed midway, the
         # pages it was given are given again.
         written_before = getattr(self, "pages_written", {}) if getattr(self, "serving", False) and getattr(self, "dirty", False) else {}
-        self.pages_given: dict[str, StoredPage | SitePage | str] = {}
+        self.pages_given: dict[str, StoredPage] = {}
         self.left_out = 0
         for path, content in self.tree.items():
             if path in existing:
                 raise PluginError(f"docs/{path} would be replaced by a generated page; rename or remove it")
             if path in self.copied:
                 continue
-            if path != "index.md" and (isinstance(content, StoredPage | SitePage) or (isinstance(content, str) and path.endswith(".md"))):
+            if isinstance(content, StoredPage):
                 self.pages_given[path] = content
                 known = written_before.get(path)
-                if known is content or known == content:  # the same cache file, or the same page (`is`: the memo's own entry)
+                if known is content or known == content:  # from the same cache file (`is`: the memo's own entry)
                     self.left_out += 1
                     continue
             # Dataset and license pages stay out of the navigation: a navigation with every page
