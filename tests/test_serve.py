@@ -138,6 +138,23 @@ def test_a_dirty_rebuild_hands_mkdocs_only_the_dataset_pages_rendered_anew(tmp_p
             build.build(settings, dirty=True)
     assert rebuilt() == ["10.23698/two/index.md"]
     assert "Edited again" in (site / "10.23698/two/index.html").read_text(encoding="utf-8")
+    # A build that fails after MkDocs wrote the edited page, and then the edit undone: the page is as the last
+    # completed build wrote it, but not the site's, so it is given again.
+    record.write_text(MINIMAL.format(name="two").replace("A minimal dataset", "Edited, then undone"), encoding="utf-8")
+
+    def write_then_fail(page, *args, **kwargs):  # type: ignore[no-untyped-def]
+        build_page(page, *args, **kwargs)
+        if page.file.src_uri == "10.23698/two/index.md":
+            raise RuntimeError("a plugin fails after the page was written")
+
+    with monkeypatch.context() as failing:
+        failing.setattr(build, "_build_page", write_then_fail)
+        with pytest.raises(RuntimeError):
+            build.build(settings, dirty=True)
+    assert "Edited, then undone" in (site / "10.23698/two/index.html").read_text(encoding="utf-8")
+    record.write_text(MINIMAL.format(name="two").replace("A minimal dataset", "Edited again"), encoding="utf-8")
+    assert rebuilt() == ["10.23698/two/index.md"]
+    assert "Edited again" in (site / "10.23698/two/index.html").read_text(encoding="utf-8")
 
 
 # --- The memory of checked records that `mkdocs serve` keeps between rebuilds --------------------------

@@ -153,8 +153,9 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         # Under `mkdocs serve --dirty`, a dataset's page still in the cache file the last build wrote it from is
         # left out: MkDocs would not write it again, and its File, Page and canonical URL cost it more, at
         # 5,000 datasets, than the rebuild of what changed. The site keeps the page from that build.
-        # A page counts as written once the build is done (on_post_build): after a build that failed midway, the
-        # pages it was given are given again.
+        # A page counts as written once the build is done (on_post_build), and a page given to MkDocs is no longer
+        # known as the last build wrote it: a build that fails midway may have written it, so whatever the next
+        # build makes of it (the page of before, after an edit was undone), that build gives it again.
         written_before = getattr(self, "pages_written", {}) if getattr(self, "serving", False) and getattr(self, "dirty", False) else {}
         self.pages_given: dict[str, StoredPage] = {}
         self.left_out = 0
@@ -169,6 +170,7 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
                 if known is content or known == content:  # from the same cache file (`is`: the memo's own entry)
                     self.left_out += 1
                     continue
+                written_before.pop(path, None)
             # Dataset and license pages stay out of the navigation: a navigation with every page
             # in it is rendered into every page, which makes the build grow with the square of the count.
             inclusion = InclusionLevel.INCLUDED if path == "index.md" else InclusionLevel.NOT_IN_NAV
