@@ -134,7 +134,7 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
 
 def _home_pages(public: list[Dataset], ctx: RenderContext, parts: Mapping[str, Content], memo: RenderMemo | None) -> dict[str, Page]:
     """The home list's pages, joined from each dataset's card and facets as the list asks for them: read
-    one at a time from the render cache, not held all at once (at 20,000 datasets some 40 MB)."""
+    one at a time from the render cache, not held all at once (at 20,000 datasets some 60 MB at the peak)."""
     dois = [dataset.doi for dataset in public]
     cards = _Parts(dois, lambda doi: _text(parts[part_path(doi, "home-card.html")], memo))
     facets = _Parts(dois, lambda doi: _decoded(parts[part_path(doi, "facets.json")], memo, json.loads))

@@ -143,9 +143,8 @@ class RegisterPlugin(BasePlugin[RegisterPluginConfig]):
         beside = site.files_beside_pages(catalog)
         self.copied = {path: content for path, content in self.tree.items() if path in beside}
         self.hidden = site.hidden_paths(catalog)
-        # Nothing after this reads the records: kept, they would be half of a build's memory while MkDocs makes
-        # its pages (some 220 MB at 20,000 records). Under `mkdocs serve`, the record memo keeps them for the next build.
-        del catalog, beside
+        # Nothing after this reads the records, so the plugin does not keep them: they would be held while MkDocs
+        # makes its pages (some 220 MB at 20,000 records). Under `mkdocs serve`, the record memo keeps them for the next build.
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         # Files rebuilds its lookup table after every append, so look up in a set made once.

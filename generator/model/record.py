@@ -104,15 +104,22 @@ Markdown = Annotated[str, Field(min_length=1, max_length=50_000)]
 Count = Annotated[int, Field(ge=0, le=2**53 - 1)]
 
 
-# The set of field names each model instance keeps (pydantic's model_fields_set), one per distinct set.
+# The set of field names each model instance keeps (pydantic's model_fields_set), one per distinct set in a
+# process (the workers' results, pickled in pieces, come back with one per piece); a register has a few hundred.
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 
 
 class _Shared(BaseModel):
     """A frozen model whose record of the fields given in the record is shared with the other models that were
     given the same fields. pydantic keeps one set per instance, and a record's dozen parts held some 8 KB of
-    them: at 20,000 records a third of a build's memory. Frozen models never add to it, and pydantic copies
-    it before changing it (model_copy), so one shared set can stand for all."""
+    them, a third of what a checked record held in memory (some 160 MB at 20,000 records). Frozen models never
+    add to it, and pydantic copies it before changing it (model_copy), so one shared set can stand for all."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # A model that could change its fields would change the shared set of every other one.
+        assert cls.model_config.get("frozen"), f"{cls.__name__} shares its set of given fields, so it must be frozen"
 
     def model_post_init(self, context: Any, /) -> None:
         fields = self.__pydantic_fields_set__

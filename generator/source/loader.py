@@ -32,12 +32,13 @@ _FORBIDDEN_IN_FILE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u
 # saves resolving a tag for every scalar; only empty values are recognised, below.
 _Loader: Any = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-# The key paths of the places SourceDoc.keep_marks_of keeps, one tuple for each (a few hundred in a register).
+# The key paths of the places SourceDoc.keep_marks_of keeps, one tuple for each in a process (a few hundred in
+# a register; the workers' results come back with one per piece they are sent in).
 _KEPT_KEY_PATHS: dict[KeyPath, KeyPath] = {}
 
 
 def kept_key_path(path: KeyPath) -> KeyPath:
-    """The one tuple for `path` that every record's kept places share."""
+    """The one tuple for `path` that the kept places of every record checked in this process share."""
     return _KEPT_KEY_PATHS.setdefault(path, path)
 
 
