@@ -51,19 +51,19 @@ def test_the_files_joined_from_each_datasets_part_are_the_files_built_whole(coun
     """The build joins datasets.json, catalog.jsonld and catalog.ttl from each dataset's part, as the render cache holds them."""
     from generator.build import site as site_builder
     from generator.build import verify
-    from generator.render import api, dcat, dump_json
+    from generator.render import api, dcat, dump_json, list_entry
 
     from conftest import case_settings
 
     catalog = verify.load_catalog(case_settings())
     ctx = site_builder.context(catalog)
     public = sorted((entry.dataset for entry in catalog.public), key=lambda dataset: dataset.doi)[:count]
-    joined = "".join(api.datasets_chunks((dump_json(api.record(dataset, ctx)) for dataset in public), count, ctx))
+    joined = "".join(api.datasets_chunks((list_entry(dump_json(api.record(dataset, ctx))) for dataset in public), count, ctx))
     assert joined == dump_json(api.datasets_document(public, ctx))
     parts = [dcat.catalog_parts(dataset, ctx) for dataset in public]
     frame = dcat.catalog_frame(public, ctx)
     whole = dcat.catalog(public, ctx)
-    assert "".join(dcat.catalog_jsonld_joined(frame, (part["catalog.jsonld"] for part in parts), count)) == dump_json(whole)
+    assert "".join(dcat.catalog_jsonld_joined(frame, (list_entry(part["catalog.jsonld"]) for part in parts), count)) == dump_json(whole)
     assert "".join(dcat.catalog_turtle_joined(
         frame, public, (dcat.turtle_part(part["catalog.ttl.json"]) for part in parts))) == dcat.turtle(whole)
 

@@ -39,6 +39,7 @@ from generator.render import (
     landing,
     license_page,
     license_text,
+    list_entry,
     overview,
     reference,
     search,
@@ -104,11 +105,11 @@ def build_tree(catalog: Catalog, memo: RenderMemo | None = None) -> dict[str, Co
     staging = catalog.config.cache_dir / "register"
     records = sorted(public, key=lambda dataset: dataset.doi)
     tree["api/v1/datasets.json"] = _staged(staging, "datasets.json", lambda: api.datasets_chunks(
-        (_text(tree[api_path(dataset.doi)], memo) for dataset in records), len(records), ctx))
+        (_decoded(tree[api_path(dataset.doi)], memo, list_entry) for dataset in records), len(records), ctx))
     tree["api/v1/schema.json"] = api.schema()
     frame = dcat.catalog_frame(public, ctx)
     tree["catalog.jsonld"] = _staged(staging, "catalog.jsonld", lambda: dcat.catalog_jsonld_joined(
-        frame, (_text(parts[part_path(dataset.doi, "catalog.jsonld")], memo) for dataset in records), len(records)))
+        frame, (_decoded(parts[part_path(dataset.doi, "catalog.jsonld")], memo, list_entry) for dataset in records), len(records)))
     tree["catalog.ttl"] = _staged(staging, "catalog.ttl", lambda: dcat.catalog_turtle_joined(
         frame, records, (_decoded(parts[part_path(dataset.doi, "catalog.ttl.json")], memo, dcat.turtle_part)
                          for dataset in records)))
@@ -207,13 +208,13 @@ def write_files(files: dict[str, Content], site_dir: Path, *, only_changed: bool
 
 
 def _text(content: Content, memo: RenderMemo | None) -> str:
-    """A dataset's API file or one of its parts, read from the render cache once per `mkdocs serve` (see RenderMemo)."""
+    """A dataset's part as text (its card of the home list), read from the render cache once per `mkdocs serve` (see RenderMemo)."""
     return _decoded(content, memo, str)
 
 
 def _decoded(content: Content, memo: RenderMemo | None, decode: Callable[[str], T]) -> T:
     """A dataset's API file or part as `decode` makes it of its text, once per `mkdocs serve` (see RenderMemo);
-    each file is read one way only (text, facets, Turtle blocks), so the memo keeps one value per file."""
+    each file is read one way only (text, facets, Turtle blocks, a list's entry), so the memo keeps one value per file."""
     if not isinstance(content, StoredText):
         assert isinstance(content, str), "a dataset's API file and its parts are text"
         return decode(content)

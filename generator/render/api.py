@@ -84,8 +84,9 @@ def datasets_document(datasets: list[Dataset], ctx: RenderContext) -> dict[str, 
 
 
 def datasets_chunks(records: Iterable[str], count: int, ctx: RenderContext) -> Iterator[str]:
-    """api/v1/datasets.json in pieces, from the API files (dump_json of `record`) of the `count` public datasets in
-    DOI order: the same text as dump_json(datasets_document(...)), without building any record again."""
+    """api/v1/datasets.json in pieces, from the API files of the `count` public datasets in DOI order, each as
+    list_entry(dump_json(record(...))): the same text as dump_json(datasets_document(...)), without building
+    any record again."""
     frame = {"api_version": API_VERSION, "register": ctx.config.site_name, "count": count}
     return json_with_list(frame, "datasets", records, count)
 

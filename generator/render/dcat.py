@@ -240,7 +240,8 @@ def catalog_parts(dataset: Dataset, ctx: RenderContext) -> dict[str, str]:
 
 
 def catalog_jsonld_joined(frame: dict[str, Any], parts: Iterable[str], count: int) -> Iterator[str]:
-    """catalog.jsonld from catalog_frame and the `count` datasets' parts in DOI order: dump_json(catalog(...))."""
+    """catalog.jsonld from catalog_frame and the `count` datasets' parts in DOI order, each as list_entry of the
+    text catalog_parts stored: dump_json(catalog(...))."""
     return json_with_list(frame, "dcat:dataset", parts, count)
 
 
