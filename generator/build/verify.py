@@ -36,25 +36,39 @@ def load_catalog(config: SiteConfig, memo: RecordMemo | None = None) -> Catalog:
 
 def _output_paths(catalog: Catalog) -> None:
     """Outputs of two records (or two images of one) that would share a site path, or put a file where a folder goes."""
-    files: dict[str, _Claim] = {}
-    folders: dict[str, _Claim] = {}
-    # The folders each file is in, innermost first (paths are plain: paths.checked). A dataset's files share
-    # their folders, so each folder's are worked out once: at 5,000 datasets this rule sees 60,000 paths.
-    parents_of: dict[str, list[str]] = {}
     for entry in catalog.entries:
         for i, image in enumerate(entry.dataset.images):
             error = identifiers.segment_error(PurePosixPath(image.file).name)
             if error:
                 entry.doc.problems.append(entry.doc.problem(
                     ("images", i, "file"), f"the image's file name becomes part of its web address, and {error}"))
-        for path, where, what in dataset_outputs(entry.dataset):
+    claims = [(entry, dataset_outputs(entry.dataset)) for entry in catalog.entries]
+    # The folders each file is in, innermost first (paths are plain: paths.checked). A dataset's files share
+    # their folders, so each folder's are worked out once: at 5,000 datasets this rule sees 60,000 paths.
+    parents_of: dict[str, list[str]] = {}
+    for _, outputs in claims:
+        for path, _, _ in outputs:
+            folder = path.rpartition("/")[0]
+            if folder not in parents_of:
+                parts = folder.split("/") if folder else []
+                parents_of[folder] = ["/".join(parts[:end]) for end in range(len(parts), 0, -1)]
+    paths = [path for _, outputs in claims for path, _, _ in outputs]
+    unique = set(paths)
+    if len(unique) == len(paths) and unique.isdisjoint(parent for parents in parents_of.values() for parent in parents):
+        return  # no path twice, and no file where a folder goes: what a register nearly always is, found in one pass
+    _locate_collisions(claims, parents_of)
+
+
+def _locate_collisions(claims: list[tuple[Entry, list[tuple[str, KeyPath, str]]]], parents_of: dict[str, list[str]]) -> None:
+    """Each clash of two outputs, reported at both records' keys (but not those other checks report already)."""
+    files: dict[str, _Claim] = {}
+    folders: dict[str, _Claim] = {}
+    claimed_folders: set[str] = set()
+    for entry, outputs in claims:
+        for path, where, what in outputs:
             claim = _Claim(entry, where, what, path)
             folder = path.rpartition("/")[0]
-            parents = parents_of.get(folder)
-            first_in_folder = parents is None
-            if parents is None:
-                parts = folder.split("/") if folder else []
-                parents = parents_of[folder] = ["/".join(parts[:end]) for end in range(len(parts), 0, -1)]
+            parents = parents_of[folder]
             other = files.get(path) or folders.get(path)
             for parent in parents if other is None else ():
                 if parent in files:
@@ -64,7 +78,8 @@ def _output_paths(catalog: Catalog) -> None:
                 _collision(claim, other)
                 _collision(other, claim)
             files.setdefault(path, claim)
-            if first_in_folder:  # a folder seen before has had all of its own folders claimed already
+            if folder not in claimed_folders:  # a folder seen before has had all of its own folders claimed already
+                claimed_folders.add(folder)
                 for parent in parents:
                     folders.setdefault(parent, claim)
 
