@@ -164,6 +164,8 @@ def test_a_rebuild_while_serving_reads_only_the_edited_datasets_parts_from_the_c
     tree, read = built()
     assert len(read) == 1 and not read & before, "only the edited dataset's new entry is read"
     assert tree == build(register, monkeypatch)[0], "and the site is what a build without the memo makes"
+    kept = {os.path.basename(stored.folder) for stored in memos[1].parts}
+    assert read <= kept and kept <= before | read and len(kept) == len(before), "the edited dataset's old parts are let go"
 
 
 def test_the_build_keeps_only_references_to_what_it_rendered(register: Path):

@@ -87,6 +87,7 @@ def render(public: list[Dataset], ctx: RenderContext, cards: Mapping[str, str] |
     listed = [ds for ds in datasets if ds.status != "withdrawn"]
     chunks = [listed[start:start + size] for start in range(0, len(listed), size)] or [[]]
     chunks[-1] = chunks[-1] + [ds for ds in datasets if ds.status == "withdrawn"]
+    synthetic_count = sum(ds.synthetic for ds in listed)
     pages: dict[str, Page] = {}
     for number, chunk in enumerate(chunks, start=1):
         path = list_page_path(number)
@@ -99,7 +100,7 @@ def render(public: list[Dataset], ctx: RenderContext, cards: Mapping[str, str] |
             cards=[Markup(cards[dataset.doi].replace(_ROOT_SLOT, root)) for dataset in chunk],  # the cards were rendered escaped
             listed_count=len(listed),
             withdrawn_count=len(datasets) - len(listed),
-            synthetic_count=sum(ds.synthetic for ds in listed),
+            synthetic_count=synthetic_count,
             facet_labels={facet: label for facet, label in FACETS.items() if options[facet]},
             options=options,
         )
