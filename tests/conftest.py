@@ -187,9 +187,9 @@ def record_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     checked: list[str] = []
     check_record = catalog._check_record
 
-    def counting(path, *args):  # type: ignore[no-untyped-def]
+    def counting(path, *args, **kwargs):  # type: ignore[no-untyped-def]
         checked.append(path.name)
-        return check_record(path, *args)
+        return check_record(path, *args, **kwargs)
 
     monkeypatch.setattr(catalog, "_check_record", counting)
     return checked

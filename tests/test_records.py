@@ -59,7 +59,14 @@ def test_the_full_example_uses_every_key():
     assert ("withdrawal", "successor") in withdrawn.value_marks
 
 
-def test_forked_rendering_gives_the_same_site_as_rendering_in_one_process(monkeypatch, tmp_path: Path):
+@pytest.mark.parametrize("serving", [False, True], ids=["forked", "fork server"])
+def test_rendering_and_checking_in_workers_give_what_one_process_gives(serving: bool, monkeypatch, tmp_path: Path):
+    """Workers forked from the build, or, with other threads running (as under `mkdocs serve`), started by a
+    fork server and sent the job pickled: the site and the check's findings are the same as in one process."""
+    import dataclasses
+    import threading
+    from concurrent import futures
+
     from generator import parallel
     from generator.build import site
     from generator.build.render_cache import RenderCache
@@ -67,10 +74,49 @@ def test_forked_rendering_gives_the_same_site_as_rendering_in_one_process(monkey
     register = verify.load_catalog(SETTINGS)
     monkeypatch.setattr(site, "RenderCache", lambda folder, ctx, memo: RenderCache(tmp_path / "sequential", ctx))
     sequential = site.loaded(site.build_tree(register))
-    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # rendered again, by forked workers that store what they render
-    monkeypatch.setattr(site, "RenderCache", lambda folder, ctx, memo: RenderCache(tmp_path / "forked", ctx))
-    assert site.loaded(site.build_tree(register)) == sequential
-    assert verify.check(SETTINGS)[1] == []
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)  # rendered again, by workers that store what they render
+    pools: list[str] = []
+
+    class Counted(futures.ProcessPoolExecutor):
+        def __init__(self, *args, mp_context, **kwargs):
+            pools.append(mp_context.get_start_method())
+            super().__init__(*args, mp_context=mp_context, **kwargs)
+
+    monkeypatch.setattr(futures, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(site, "RenderCache", lambda folder, ctx, memo: RenderCache(tmp_path / "workers", ctx))
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    if serving:
+        thread.start()
+    try:
+        assert site.loaded(site.build_tree(register)) == sequential
+        # Every record checked again, in the workers: the check's cache is a new one.
+        assert verify.check(dataclasses.replace(SETTINGS, cache_dir=tmp_path / "cache"))[1] == verify.check(SETTINGS)[1] == []
+    finally:
+        stop.set()
+    assert pools == ["forkserver" if serving else "fork"] * 2
+
+
+def test_a_job_that_cannot_be_pickled_runs_in_this_process_while_other_threads_run(monkeypatch):
+    import os
+    import threading
+
+    from generator import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    stop = threading.Event()
+    threading.Thread(target=stop.wait, daemon=True).start()
+    try:
+        assert parallel.fork_map(lambda item: (item, os.getpid()), [1, 2, 3]) == [(n, os.getpid()) for n in (1, 2, 3)]
+        assert {pid for _, pid in parallel.fork_map(_item_and_process, [1, 2, 3])} != {os.getpid()}
+    finally:
+        stop.set()
+
+
+def _item_and_process(item: int) -> tuple[int, int]:
+    import os
+
+    return item, os.getpid()
 
 
 # One record per level of the AIDA policy's scale, keeping what that level keeps (level 6 needs a motivation).

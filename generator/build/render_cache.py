@@ -152,38 +152,6 @@ class RenderCache:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
-    def put(self, key: str, files: Rendered) -> Stored | Rendered:
-        """Store the files under `key` and return references to them; a cache that cannot be written
-        only costs memory and the next build's time, so then the files themselves come back."""
-        entry, temporary = self.folder / key, self.folder / f"{key}.tmp{os.getpid()}"
-        folder = str(entry)
-        manifest: dict[str, dict[str, object]] = {}
-        stored: Stored = {}
-        try:
-            temporary.mkdir(parents=True, exist_ok=True)
-            for number, (path, content) in enumerate(files.items()):
-                name = str(number)
-                if isinstance(content, Page):
-                    fields = dataclasses.asdict(content)
-                    parts = {"head": fields.pop("head"), "body": fields.pop("body")}
-                    (temporary / name).write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
-                    manifest[path] = {"file": name, "page": fields}
-                    stored[path] = StoredPage(folder, name, **fields)
-                else:
-                    (temporary / name).write_bytes(content.encode("utf-8"))
-                    manifest[path] = {"file": name}
-                    stored[path] = StoredText(folder, name)
-            (temporary / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-            shutil.rmtree(entry, ignore_errors=True)  # an entry that could not be read
-            try:
-                temporary.rename(entry)  # whole or not at all, if a build is stopped midway
-            except OSError:  # another build stored the same files meanwhile
-                shutil.rmtree(temporary)
-        except OSError:
-            shutil.rmtree(temporary, ignore_errors=True)
-            return files
-        return stored
-
     def keep_only(self, keys: Iterable[str]) -> None:
         """Remove the entries a build did not use (and any left half-written), so that the cache holds one register's worth."""
         wanted = set(keys)
@@ -201,6 +169,40 @@ class RenderCache:
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     path.unlink(missing_ok=True)
+
+
+def store(folder: Path, key: str, files: Rendered) -> Stored | Rendered:
+    """Store the files under `key` in the cache `folder` and return references to them; a cache that cannot be
+    written only costs memory and the next build's time, so then the files themselves come back. A function of
+    its own, so that the workers rendering for a build (generator/parallel.py) are sent no RenderCache (or its memo)."""
+    entry, temporary = folder / key, folder / f"{key}.tmp{os.getpid()}"
+    entry_folder = str(entry)
+    manifest: dict[str, dict[str, object]] = {}
+    stored: Stored = {}
+    try:
+        temporary.mkdir(parents=True, exist_ok=True)
+        for number, (path, content) in enumerate(files.items()):
+            name = str(number)
+            if isinstance(content, Page):
+                fields = dataclasses.asdict(content)
+                parts = {"head": fields.pop("head"), "body": fields.pop("body")}
+                (temporary / name).write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
+                manifest[path] = {"file": name, "page": fields}
+                stored[path] = StoredPage(entry_folder, name, **fields)
+            else:
+                (temporary / name).write_bytes(content.encode("utf-8"))
+                manifest[path] = {"file": name}
+                stored[path] = StoredText(entry_folder, name)
+        (temporary / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        shutil.rmtree(entry, ignore_errors=True)  # an entry that could not be read
+        try:
+            temporary.rename(entry)  # whole or not at all, if a build is stopped midway
+        except OSError:  # another build stored the same files meanwhile
+            shutil.rmtree(temporary)
+    except OSError:
+        shutil.rmtree(temporary, ignore_errors=True)
+        return files
+    return stored
 
 
 MANIFEST = "manifest.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import shutil
@@ -12,7 +13,7 @@ from typing import TypeVar, cast
 
 from markupsafe import escape
 
-from generator.build.render_cache import RenderCache, Rendered, RenderMemo, Stored, StoredPage, StoredText
+from generator.build.render_cache import RenderCache, Rendered, RenderMemo, Stored, StoredPage, StoredText, store
 from generator.build.thumbnails import thumbnail
 from generator.check.catalog import Catalog
 from generator.model.record import Dataset
@@ -261,11 +262,18 @@ def _dataset_files_cached(catalog: Catalog, ctx: RenderContext, memo: RenderMemo
     keys = [cache.key(entry.dataset) for entry in catalog.entries]
     found: list[Stored | Rendered | None] = [cache.get(key) for key in keys]
     missing = [index for index, files in enumerate(found) if files is None]
-    rendered = fork_map(lambda index: cache.put(keys[index], dataset_files(catalog.entries[index].dataset, ctx)), missing)
+    jobs = [(keys[index], catalog.entries[index].dataset) for index in missing]
+    rendered = fork_map(functools.partial(_rendered_and_stored, cache.folder, ctx), jobs)
     for index, files in zip(missing, rendered, strict=True):
         found[index] = files
     cache.keep_only(keys)
     return [files for files in found if files is not None]
+
+
+def _rendered_and_stored(folder: Path, ctx: RenderContext, job: tuple[str, Dataset]) -> Stored | Rendered:
+    """One dataset's files, rendered and stored in the render cache under its key (a worker's job: see fork_map)."""
+    key, dataset = job
+    return store(folder, key, dataset_files(dataset, ctx))
 
 
 def dataset_files(dataset: Dataset, ctx: RenderContext) -> Rendered:

@@ -7,6 +7,7 @@ The rules about what would be published (DataCite's schema, site paths) are the 
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from collections.abc import Callable
@@ -135,7 +136,8 @@ def run_checks(config: SiteConfig, only: list[Path] | None, *, record_rule: Reco
         [repr(config), folder_fingerprint(config.licenses_dir), f"{record_rule.__module__}.{record_rule.__qualname__}"]))
 
     def check_all(paths: list[Path]) -> list[tuple[SourceDoc, Dataset | None]]:
-        return _check_all(paths, records, lambda path: _check_record(path, config, library, record_rule))
+        # A partial, not a lambda: under `mkdocs serve` fork_map's workers are sent the job pickled.
+        return _check_all(paths, records, functools.partial(_check_record, config=config, library=library, record_rule=record_rule))
 
     if memo is None:
         loaded = check_all([*paths, *extra])
@@ -166,7 +168,7 @@ def _check_all(paths: list[Path], records: RecordCache,
     """Each record's own checks: from the record cache where nothing they read has changed, the rest on all cores."""
     found: list[tuple[SourceDoc, Dataset | None] | None] = [records.get(path) for path in paths]
     missing = [index for index, result in enumerate(found) if result is None]
-    for index, result in zip(missing, fork_map(lambda index: check(paths[index]), missing), strict=True):
+    for index, result in zip(missing, fork_map(check, [paths[index] for index in missing]), strict=True):
         found[index] = result
         records.put(*result)
     return [result for result in found if result is not None]
