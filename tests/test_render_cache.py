@@ -158,8 +158,11 @@ def test_a_rebuild_while_serving_reads_only_the_edited_datasets_parts_from_the_c
 
     built()
     before = {path.name for path in (register / ".cache" / "render").iterdir()}
+    manifests: list[str] = []
+    read_entry = render_cache.RenderCache._read
+    monkeypatch.setattr(render_cache.RenderCache, "_read", lambda cache, key: manifests.append(key) or read_entry(cache, key))
     _, read = built()
-    assert read == set()
+    assert read == set() and manifests == [], "what the first build rendered is remembered, not read back"
     edit(register / "datasets" / "other.yaml", "only the keys a record needs", "only the keys, edited")
     tree, read = built()
     assert len(read) == 1 and not read & before, "only the edited dataset's new entry is read"

@@ -266,6 +266,7 @@ def _dataset_files_cached(catalog: Catalog, ctx: RenderContext, memo: RenderMemo
     rendered = fork_map(functools.partial(_rendered_and_stored, cache.folder, ctx), jobs)
     for index, files in zip(missing, rendered, strict=True):
         found[index] = files
+        cache.remember(keys[index], files)
     cache.keep_only(keys)
     return [files for files in found if files is not None]
 
