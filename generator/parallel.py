@@ -1,4 +1,5 @@
-"""Spread per-record work over the machine's cores, by forking where that is safe and worth it."""
+"""Spread per-record work over the machine's cores: in forked workers, in a fork server's workers where other
+threads run, or in this process where there is little work or no way to start workers."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ PARALLEL_FROM = 200
 # 30 MB that left the heap some 60 MB larger for the rest of the build. Pieces also keep both cores busy
 # to the end where one worker is slowed.
 PIECE = 200
-# What the workers import before any job, under `mkdocs serve` (see fork_map): the modules of both jobs.
+# What the fork server imports once, when it first starts (under `mkdocs serve`, see fork_map), so that each
+# worker it forks has the modules of both jobs loaded already.
 PRELOAD = ["generator.build.site", "generator.build.verify"]
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # what forked workers inherit
 _function: Callable[[Any], Any] | None = None  # what a worker of the fork server was given
@@ -31,8 +33,14 @@ def fork_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     from it: the function and the items reach them through fork, so neither needs to be picklable, and only
     the results travel back. Forking a process with other threads running (the server and file watchers of
     `mkdocs serve`) could copy a lock another thread holds, and hang the worker; there the workers come
-    from a fork server started without threads, and the function and items travel to them pickled. A
-    function that cannot be pickled then runs here, as it does on platforms without fork.
+    from a fork server started without threads, and the function and the items travel to them pickled.
+
+    The work is done here instead when there are fewer than PARALLEL_FROM items, one core, no fork (Windows),
+    a function that cannot be pickled, no fork server (a sandbox without Unix sockets), or a worker that
+    died. An error the function raises reaches the caller as it would from one process.
+
+    As with any use of multiprocessing, a script that calls this while it runs threads must keep its own
+    work under `if __name__ == "__main__":`, since the fork server imports the script it was started from.
     """
     global _job
     workers = min(os.cpu_count() or 1, 4)
@@ -55,18 +63,25 @@ def fork_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
         return [function(item) for item in items]
     try:
         pickled = pickle.dumps(function)
-    except (pickle.PicklingError, AttributeError, TypeError):
+    except (pickle.PicklingError, AttributeError, TypeError, RecursionError):
         return [function(item) for item in items]
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)  # before the server's first start only; later calls change nothing
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_receive, initargs=(pickled,)) as pool:
-            return [result for results in pool.map(_run_items, [items[chunk.start:chunk.stop] for chunk in chunks])
-                    for result in results]
-    except (OSError, BrokenProcessPool):  # no fork server here (a sandbox without sockets), or a worker was killed
-        return [function(item) for item in items]
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_receive, initargs=(pickled,)) as pool:
+        try:  # the workers start as the first piece is handed out
+            pieces = pool.map(_run_items, [items[chunk.start:chunk.stop] for chunk in chunks])
+        except OSError:  # no fork server here: a sandbox without Unix sockets
+            pieces = None
+        try:
+            if pieces is not None:
+                return [result for results in pieces for result in results]
+        except BrokenProcessPool:  # a worker died: killed, or the job could not be unpickled there
+            pass
+    # Only the two failures of the pool itself lead here. A job's own error (a record deleted while it
+    # was read) is not caught: it reaches the caller once, as it would from one process.
+    return [function(item) for item in items]
 
 
 def _run_chunk(indices: range) -> list[Any]:

@@ -8,6 +8,7 @@ import pytest
 
 from generator.build import verify
 from generator.build.site import context
+from generator.check import catalog
 from generator.check.validate import parse
 from generator.render.formats import golden_formats
 from generator.source.loader import load
@@ -84,6 +85,11 @@ def test_rendering_and_checking_in_workers_give_what_one_process_gives(serving: 
 
     monkeypatch.setattr(futures, "ProcessPoolExecutor", Counted)
     monkeypatch.setattr(site, "RenderCache", lambda folder, ctx, memo: RenderCache(tmp_path / "workers", ctx))
+    # What this process renders or reads itself: nothing, if the workers did the work (fork_map would do
+    # it here, with the same result, if they could not start).
+    done_here: list[object] = []
+    monkeypatch.setattr(site, "dataset_files", _counted(site.dataset_files, done_here))
+    monkeypatch.setattr(catalog, "load", _counted(catalog.load, done_here))
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait, daemon=True)
     if serving:
@@ -91,10 +97,50 @@ def test_rendering_and_checking_in_workers_give_what_one_process_gives(serving: 
     try:
         assert site.loaded(site.build_tree(register)) == sequential
         # Every record checked again, in the workers: the check's cache is a new one.
-        assert verify.check(dataclasses.replace(SETTINGS, cache_dir=tmp_path / "cache"))[1] == verify.check(SETTINGS)[1] == []
+        in_workers = verify.check(dataclasses.replace(SETTINGS, cache_dir=tmp_path / "cache"))[1]
+        assert done_here == []
+        assert in_workers == verify.check(SETTINGS)[1] == []
     finally:
         stop.set()
     assert pools == ["forkserver" if serving else "fork"] * 2
+
+
+def _counted(function, calls: list[object]):
+    def counted(*args, **kwargs):
+        calls.append(function.__name__)
+        return function(*args, **kwargs)
+
+    return counted
+
+
+@pytest.mark.parametrize("serving", [False, True], ids=["forked", "fork server"])
+def test_an_error_in_a_worker_reaches_the_caller_once_and_the_work_is_not_done_again_here(serving: bool, monkeypatch):
+    """A record deleted while the workers read it: its error is the build's, not a sign that workers cannot start."""
+    import threading
+
+    from generator import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    _CALLS_HERE.clear()
+    stop = threading.Event()
+    if serving:
+        threading.Thread(target=stop.wait, daemon=True).start()
+    try:
+        with pytest.raises(FileNotFoundError, match=r"datasets/b\.yaml"):
+            parallel.fork_map(_read_unless_deleted, ["a", "b", "c", "d"])
+    finally:
+        stop.set()
+    assert _CALLS_HERE == []
+
+
+_CALLS_HERE: list[str] = []
+
+
+def _read_unless_deleted(name: str) -> str:
+    _CALLS_HERE.append(name)  # in a worker: that worker's copy of the list
+    if name == "b":
+        raise FileNotFoundError(f"datasets/{name}.yaml")
+    return name
 
 
 def test_a_job_that_cannot_be_pickled_runs_in_this_process_while_other_threads_run(monkeypatch):

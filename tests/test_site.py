@@ -330,19 +330,27 @@ def test_the_tree_refuses_paths_outside_the_site_and_under_serve_checks_each_pat
     assert known == {"10.23698/one/index.md"}
 
 
-def test_outputs_of_two_records_that_would_share_a_site_path_are_refused_at_both_records(tmp_path: Path):
+def test_outputs_of_two_records_that_would_share_a_site_path_are_refused_at_both_records(tmp_path: Path, monkeypatch):
     # A redirect at the other record's landing page (the same path), and a record whose landing page would be
-    # a folder where the other writes a file (one inside the other); records that clash with nothing stay quiet.
+    # a folder where the other writes a file (one inside the other), met in either order; records that
+    # clash with nothing stay quiet.
     records = {
         "one.yaml": MINIMAL.replace("{name}", "one"),
         "two.yaml": MINIMAL.replace("{name}", "two") + "old_paths: [10.23698/one]\n",
-        "one-citation.bib.yaml": MINIMAL.replace("{name}", "one/citation.bib"),
+        "one-citation.bib.yaml": MINIMAL.replace("{name}", "one/citation.bib"),  # read before one.yaml
         "three.yaml": MINIMAL.replace("{name}", "three"),
+        "four.yaml": MINIMAL.replace("{name}", "four"),
+        "fourth.yaml": MINIMAL.replace("{name}", "fourth") + "old_paths: [10.23698/four/citation.bib]\n",  # read after four.yaml
     }
     root = make_register(tmp_path / "register", records)
+    monkeypatch.chdir(root)  # the other record is named by its path from here, as a steward sees it
     _, problems = verify.check(config.load(root / "mkdocs.yml"))
     shown = [f"{Path(problem.path).name}:{problem.line}: {problem.key}: {problem.message}" for problem in problems]
-    assert sorted(message.replace(f"{root}/", "") for message in shown) == [
+    assert sorted(shown) == [
+        "four.yaml:1: doi: its file citation.bib (10.23698/four/citation.bib) and datasets/fourth.yaml:19's redirect "
+        "page (10.23698/four/citation.bib/index.html) cannot both be published: one would be inside the other; change one of the DOIs",
+        "fourth.yaml:19: old_paths[0]: its redirect page (10.23698/four/citation.bib/index.html) and datasets/four.yaml:1's "
+        "file citation.bib (10.23698/four/citation.bib) cannot both be published: one would be inside the other; change one of the DOIs",
         "one-citation.bib.yaml:1: doi: its landing page (10.23698/one/citation.bib/index.html) and datasets/one.yaml:1's "
         "file citation.bib (10.23698/one/citation.bib) cannot both be published: one would be inside the other; change one of the DOIs",
         "one.yaml:1: doi: its file citation.bib (10.23698/one/citation.bib) and datasets/one-citation.bib.yaml:1's landing "

@@ -55,6 +55,10 @@ OUTPUTS: tuple[Output, ...] = (
     Output("linkset.json", "application/linkset+json", "FAIR Signposting linkset", "head.linkset", api_key="linkset"),
 )
 DESCRIBED_BY = tuple(output for output in OUTPUTS if output.describedby)
+# What every dataset claims beside its landing page (see dataset_outputs), worked out once: the check and
+# the build ask for each dataset's claims, some 60,000 at 5,000 datasets.
+_DOI: KeyPath = ("doi",)
+_FILES_BESIDE = tuple((name, f"file {name}") for name in (AGREEMENT_FILE, *(output.name for output in OUTPUTS)))
 
 
 def golden_formats() -> dict[str, Renderer]:
@@ -87,8 +91,3 @@ def dataset_outputs(dataset: Dataset) -> list[tuple[str, KeyPath, str]]:
         claims.append((thumbnail_path(dataset.doi), _DOI, "thumbnail"))
     return claims
 
-
-# What every dataset claims beside its landing page, worked out once: the check and the build ask for each
-# dataset's claims, some 60,000 at 5,000 datasets.
-_DOI: KeyPath = ("doi",)
-_FILES_BESIDE = tuple((name, f"file {name}") for name in (AGREEMENT_FILE, *(output.name for output in OUTPUTS)))
