@@ -60,6 +60,39 @@ def test_the_full_example_uses_every_key():
     assert ("withdrawal", "successor") in withdrawn.value_marks
 
 
+def test_every_json_file_is_written_as_the_standard_library_writes_it(monkeypatch, tmp_path: Path):
+    """dump_json writes through orjson for speed; Python's json is the oracle, for every JSON value the test
+    register's site is made of and for values chosen where the two could differ."""
+    import json
+
+    import orjson
+
+    from generator.build import site
+    from generator.build.render_cache import RenderCache
+    from generator.render import dump_json
+
+    values: list[object] = []
+    write = orjson.dumps
+    monkeypatch.setattr(orjson, "dumps", lambda value, **options: (values.append(value), write(value, **options))[1])
+    monkeypatch.setattr(site, "RenderCache", lambda folder, ctx, memo: RenderCache(tmp_path, ctx))
+    site.loaded(site.build_tree(verify.load_catalog(SETTINGS)))
+    monkeypatch.setattr(orjson, "dumps", write)
+    assert len(values) > 6 * len(RECORDS)  # each dataset's JSON files and the register-wide ones
+    values += [{"text": "\x00\x1f\x7f\"\\/ \u2028\u2029 é 😀 </script>", "none": None, "list": [None, {}, []]},
+               {"large": 2**64, "small": -(2**63) - 1}, {1: "a key that is not text"}, {"float": [1e-7, 1e16, 0.1, float("nan")]},
+               {"b": 1, "a": 2, "B": 3, "é": 4, "e": 5, "😀": 6, "\uffff": 7}, [], {}, "", 0, True]
+    for value in values:
+        assert dump_json(value) == json.dumps(_without_none(value), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _without_none(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_none(item) for item in value]
+    return value
+
+
 @pytest.mark.parametrize("serving", [False, True], ids=["forked", "fork server"])
 def test_rendering_and_checking_in_workers_give_what_one_process_gives(serving: bool, monkeypatch, tmp_path: Path):
     """Workers forked from the build, or, with other threads running (as under `mkdocs serve`), started by a

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import orjson
+
 from generator.config import SiteConfig
 from generator.model.licenses import LicenseLibrary
 from generator.model.record import Dataset
@@ -70,8 +72,23 @@ def escape_markdown(text: str) -> str:
 
 
 def dump_json(data: Any) -> str:
-    """The one JSON serialisation of the project: sorted keys, two-space indent, final newline, no Nones."""
-    return json.dumps(_drop_none(data), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    """The one JSON serialisation of the project: sorted keys, two-space indent, final newline, no Nones.
+
+    The text is `json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)`'s (a test holds them
+    equal), written by orjson: the standard library's encoder is pure Python once it indents, and its
+    seven files per dataset took a tenth of the rendering. What orjson refuses or writes otherwise (an
+    integer beyond 64 bits, a key that is not a string, a float, a value of a type neither knows) goes to
+    the standard library, which writes it or says why not as before.
+    """
+    try:
+        return orjson.dumps(_drop_none(data, floats=False), option=_ORJSON).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return json.dumps(_drop_none(data), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+# Dataclasses and dates are passed through to the standard library, which refuses them, as it always did.
+_ORJSON = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+           | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 def json_chunks(data: Any) -> Iterator[str]:
@@ -109,11 +126,13 @@ def list_entry(text: str) -> str:
 _SLOT = "\0"  # where json_with_list's items go: a NUL is escaped in JSON, and no setting holds one
 
 
-def _drop_none(data: Any) -> Any:
+def _drop_none(data: Any, floats: bool = True) -> Any:
     if isinstance(data, dict):
-        return {key: _drop_none(value) for key, value in data.items() if value is not None}
+        return {key: _drop_none(value, floats) for key, value in data.items() if value is not None}
     if isinstance(data, list):
-        return [_drop_none(value) for value in data]
+        return [_drop_none(value, floats) for value in data]
+    if not floats and isinstance(data, float):  # orjson writes 1e-7 where json writes 1e-07, null for NaN
+        raise orjson.JSONEncodeError("a float")
     return data
 
 
