@@ -146,6 +146,18 @@ def _counted(function, calls: list[object]):
     return counted
 
 
+@pytest.mark.parametrize(("count", "workers", "sizes"), [
+    (1000, 2, [167] * 5 + [165]), (200, 2, [100, 100]), (201, 2, [101, 100]), (5000, 2, [193] * 25 + [175]),
+    (1000, 4, [125] * 8), (1001, 4, [126] * 7 + [119]),
+])
+def test_the_work_is_handed_out_in_pieces_of_at_most_200_as_many_for_each_worker(count: int, workers: int, sizes: list[int]):
+    from generator import parallel
+
+    pieces = parallel.pieces(count, workers)
+    assert [len(piece) for piece in pieces] == sizes
+    assert [index for piece in pieces for index in piece] == list(range(count))
+
+
 @pytest.mark.parametrize("serving", [False, True], ids=["forked", "fork server"])
 def test_an_error_in_a_worker_reaches_the_caller_once_and_the_work_is_not_done_again_here(serving: bool, monkeypatch):
     """A record deleted while the workers read it: its error is the build's, not a sign that workers cannot start."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from generator.model.record import Dataset
 from generator.paths import image_name, landing_url, orcid_url, page_path
@@ -86,19 +86,20 @@ def signposts(dataset: Dataset, ctx: RenderContext) -> list[dict[str, str]]:
 
 def render(dataset: Dataset, ctx: RenderContext) -> str:
     """The <head> HTML of the landing page."""
-    parts = [Markup('<meta {}="{}" content="{}">').format(attribute, name, content)
+    # f-strings of escaped values rather than Markup.format, which formats in Python: 45 tags per page.
+    parts = [f'<meta {escape(attribute)}="{escape(name)}" content="{escape(content)}">'
              for attribute, name, content in meta_tags(dataset, ctx)]
-    parts += [Markup('<link rel="{}" href="{}"{}>').format(
-        link["rel"], link["href"], Markup(' type="{}"').format(link["type"]) if "type" in link else "")
-        for link in signposts(dataset, ctx)]
-    parts.append(Markup('<link rel="linkset" href="{}" type="application/linkset+json">').format(
-        landing_url(ctx.config, dataset.doi) + "linkset.json"))
+    parts += [f'<link rel="{escape(link["rel"])}" href="{escape(link["href"])}"'
+              + (f' type="{escape(link["type"])}">' if "type" in link else ">")
+              for link in signposts(dataset, ctx)]
+    parts.append(f'<link rel="linkset" href="{escape(landing_url(ctx.config, dataset.doi) + "linkset.json")}" '
+                 'type="application/linkset+json">')
     # In a script element "</script" ends it and "<!--" changes how it ends, whatever the JSON says: these
     # characters only occur inside JSON strings, where their \u escapes mean the same.
     data = json.dumps(jsonld.build(dataset, ctx), ensure_ascii=False, sort_keys=True)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    parts.append(Markup('<script type="application/ld+json">{}</script>').format(Markup(data)))
-    return "\n".join(str(escape(part)) for part in parts)
+    parts.append(f'<script type="application/ld+json">{data}</script>')
+    return "\n".join(parts)
 
 
 def linkset(dataset: Dataset, ctx: RenderContext) -> str:
