@@ -3,6 +3,7 @@ threads run, or in this process where there is little work or no way to start wo
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import threading
@@ -14,10 +15,10 @@ R = TypeVar("R")
 
 # Below this many items a second process costs more than it saves.
 PARALLEL_FROM = 200
-# The workers send their results back in pieces of this many items. The main process holds each piece
-# whole while it reads it: as halves of the register, at 20,000 records these were messages of some
-# 30 MB that left the heap some 60 MB larger for the rest of the build. Pieces also keep both cores busy
-# to the end where one worker is slowed.
+# The work is handed out in pieces of at most this many items, and each piece's results come back as one
+# message, which the main process holds whole while it reads it: as halves of the register, at 20,000
+# records these were messages of some 30 MB that left the heap some 60 MB larger for the rest of the build.
+# Pieces also keep every worker busy to the end where one of them is slowed.
 PIECE = 200
 # What the fork server imports once, when it first starts (under `mkdocs serve`, see fork_map), so that each
 # worker it forks has the modules of both jobs loaded already.
@@ -36,8 +37,11 @@ def fork_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     from a fork server started without threads, and the function and the items travel to them pickled.
 
     The work is done here instead when there are fewer than PARALLEL_FROM items, one core, no fork (Windows),
-    a function that cannot be pickled, no fork server (a sandbox without Unix sockets), or a worker that
-    died. An error the function raises reaches the caller as it would from one process.
+    a function that cannot be pickled for the fork server, workers that cannot start (a sandbox without
+    Unix sockets or shared memory), or a worker that died (killed, or unable to unpickle the job).
+
+    An error the function raises reaches the caller once, as it would from one process, after the pieces
+    not yet started are cancelled; an error that cannot itself be pickled looks like a dead worker.
 
     As with any use of multiprocessing, a script that calls this while it runs threads must keep its own
     work under `if __name__ == "__main__":`, since the fork server imports the script it was started from.
@@ -47,47 +51,59 @@ def fork_map(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
     if len(items) < PARALLEL_FROM or workers < 2:
         return [function(item) for item in items]
     import multiprocessing  # imported here: a run with little to do (a check from the record cache) starts faster
-    from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
-    chunks = pieces(len(items), workers)
+    handed_out = pieces(len(items), workers)
+    results: list[Any] | None = None
     if threading.active_count() == 1 and "fork" in methods:
         _job = (function, items)
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                return [result for results in pool.map(_run_chunk, chunks) for result in results]
+            results = _in_workers(multiprocessing.get_context("fork"), workers, _run_chunk, handed_out)
         finally:
             _job = None
-    if "forkserver" not in methods:
-        return [function(item) for item in items]
-    try:
-        pickled = pickle.dumps(function)
-    except (pickle.PicklingError, AttributeError, TypeError, RecursionError):
-        return [function(item) for item in items]
+    elif "forkserver" in methods:
+        try:
+            pickled = pickle.dumps(function)
+        except (pickle.PicklingError, AttributeError, TypeError, RecursionError):
+            pickled = None
+        if pickled is not None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(PRELOAD)  # before the server's first start only; later calls change nothing
+            results = _in_workers(context, workers, _run_items, [items[piece.start:piece.stop] for piece in handed_out],
+                                  initializer=_receive, initargs=(pickled,))
+    return results if results is not None else [function(item) for item in items]
+
+
+def _in_workers(context: Any, workers: int, run: Callable[[Any], list[Any]], work: Sequence[Any], *,
+                initializer: Callable[..., object] | None = None, initargs: tuple[Any, ...] = ()) -> list[Any] | None:
+    """The results of `run` on each piece of `work`, in order, from `workers` processes of `context`; None
+    where they cannot start or one dies. A job's own error propagates, the pieces not yet started cancelled."""
+    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)  # before the server's first start only; later calls change nothing
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_receive, initargs=(pickled,)) as pool:
-        try:  # the workers start as the first piece is handed out
-            returned = pool.map(_run_items, [items[chunk.start:chunk.stop] for chunk in chunks])
-        except OSError:  # no fork server here: a sandbox without Unix sockets
-            returned = None
+    pool = None
+    try:
+        try:  # the workers start as the pieces are handed out
+            pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
+            returned = pool.map(run, work)
+        except (OSError, BrokenProcessPool):
+            return None
         try:
-            if returned is not None:
-                return [result for results in returned for result in results]
-        except BrokenProcessPool:  # a worker died: killed, or the job could not be unpickled there
-            pass
-    # Only the two failures of the pool itself lead here. A job's own error (a record deleted while it
-    # was read) is not caught: it reaches the caller once, as it would from one process.
-    return [function(item) for item in items]
+            return [result for results in returned for result in results]
+        except BrokenProcessPool:
+            return None
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def pieces(count: int, workers: int) -> list[range]:
-    """The items' indices in pieces of at most PIECE, as many for each worker: 1,000 items in pieces of 200
-    gave one of two workers three pieces and the other two, which then waited a third of the time."""
-    size = -(-count // (workers * -(-count // (workers * PIECE))))
-    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+    """The indices of `count` items in a multiple of `workers` pieces of at most PIECE, their sizes at most
+    one apart, so that the workers, who take the next piece as they finish one, finish together: 1,000 items
+    in pieces of 200 left one of two workers idle for a third of the time."""
+    number = max(workers, 1) * max(-(-count // (max(workers, 1) * PIECE)), 1)
+    bounds = [count * index // number for index in range(number + 1)]
+    return [range(start, stop) for start, stop in itertools.pairwise(bounds) if stop > start]
 
 
 def _run_chunk(indices: range) -> list[Any]:

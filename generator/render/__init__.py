@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -74,21 +75,20 @@ def escape_markdown(text: str) -> str:
 def dump_json(data: Any) -> str:
     """The one JSON serialisation of the project: sorted keys, two-space indent, final newline, no Nones.
 
-    The text is `json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)`'s (a test holds them
-    equal), written by orjson: the standard library's encoder is pure Python once it indents, and its
-    seven files per dataset took a tenth of the rendering. What orjson refuses or writes otherwise (an
-    integer beyond 64 bits, a key that is not a string, a float, a value of a type neither knows) goes to
-    the standard library, which writes it or says why not as before.
+    The text is that of `json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)` with the Nones
+    left out (a test holds them equal), written by orjson: the standard library's encoder is pure Python
+    once it indents, and its seven files per dataset took a tenth of the rendering. A value orjson refuses
+    or would write otherwise (an integer beyond 64 bits, a key that is not text, a float, an Enum, any type
+    but text, numbers, booleans, lists, tuples and mappings) goes to the standard library, which writes it
+    or says why not as before.
     """
     try:
-        return orjson.dumps(_drop_none(data, floats=False), option=_ORJSON).decode("utf-8")
+        return orjson.dumps(_drop_none(data, only_alike=True), option=_ORJSON).decode("utf-8")
     except orjson.JSONEncodeError:
         return json.dumps(_drop_none(data), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-# Dataclasses and dates are passed through to the standard library, which refuses them, as it always did.
-_ORJSON = (orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
-           | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME)
+_ORJSON = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
 def json_chunks(data: Any) -> Iterator[str]:
@@ -126,18 +126,21 @@ def list_entry(text: str) -> str:
 _SLOT = "\0"  # where json_with_list's items go: a NUL is escaped in JSON, and no setting holds one
 
 
+# Written alike by orjson and json, and taken as they are, without a call each (some ninety per JSON file).
+# Never float: orjson writes 1e-7 where json writes 1e-07, and null for NaN.
 _AS_IS = frozenset({str, int, bool})
 
 
-def _drop_none(data: Any, floats: bool = True) -> Any:
-    # Text, numbers and booleans are taken as they are, without a call each: some ninety per JSON file.
+def _drop_none(data: Any, only_alike: bool = False) -> Any:
+    """`data` without the Nones of its mappings, tuples as lists; with `only_alike`, JSONEncodeError for
+    any value that orjson would write otherwise than json (see dump_json)."""
     if isinstance(data, dict):
-        return {key: value if type(value) in _AS_IS else _drop_none(value, floats)
+        return {key: value if type(value) in _AS_IS else _drop_none(value, only_alike)
                 for key, value in data.items() if value is not None}
-    if isinstance(data, list):
-        return [value if type(value) in _AS_IS else _drop_none(value, floats) for value in data]
-    if not floats and isinstance(data, float):  # orjson writes 1e-7 where json writes 1e-07, null for NaN
-        raise orjson.JSONEncodeError("a float")
+    if isinstance(data, list | tuple):
+        return [value if type(value) in _AS_IS else _drop_none(value, only_alike) for value in data]
+    if only_alike and data is not None and not (isinstance(data, str | int) and not isinstance(data, Enum)):
+        raise orjson.JSONEncodeError(f"{type(data).__name__} is left to json")  # a float, an Enum, a UUID
     return data
 
 
