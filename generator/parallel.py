@@ -101,7 +101,8 @@ def pieces(count: int, workers: int) -> list[range]:
     """The indices of `count` items in a multiple of `workers` pieces of at most PIECE, their sizes at most
     one apart, so that the workers, who take the next piece as they finish one, finish together: 1,000 items
     in pieces of 200 left one of two workers idle for a third of the time."""
-    number = max(workers, 1) * max(-(-count // (max(workers, 1) * PIECE)), 1)
+    workers = max(workers, 1)
+    number = workers * max(-(-count // (workers * PIECE)), 1)
     bounds = [count * index // number for index in range(number + 1)]
     return [range(start, stop) for start, stop in itertools.pairwise(bounds) if stop > start]
 

@@ -91,12 +91,6 @@ def dump_json(data: Any) -> str:
 _ORJSON = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
-def json_chunks(data: Any) -> Iterator[str]:
-    """dump_json's text in pieces, for the register-wide files too large to hold as one string."""
-    yield from json.JSONEncoder(sort_keys=True, indent=2, ensure_ascii=False).iterencode(_drop_none(data))
-    yield "\n"
-
-
 def json_with_list(document: dict[str, Any], key: str, entries: Iterable[str], count: int) -> Iterator[str]:
     """dump_json's text of `document` with `document[key]` the list of `count` values, given as `entries`
     (list_entry of each value's dump_json text), in pieces, read one at a time: the build joins the
